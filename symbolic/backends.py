@@ -1,0 +1,305 @@
+"""Arithmetic backends: one small interface, four implementations.
+
+The formulas of relusym (:mod:`symbolic.kernel`) are written once against this
+interface, in the spirit of mpmath's contexts: a backend supplies numbers,
+``pi``, a square root of a quantity known to be nonnegative, the angle between
+two vectors from their Gram data, and the *vanishing quotient* that carries the
+parallel-row limit of the Hessian.
+
+=========  ==========================================  =============================
+backend    numbers                                     use
+=========  ==========================================  =============================
+sympy      exact expressions (``pi``, radicals)        derivation, series, LaTeX
+mpmath     ``mpf`` in a private context (``dps``)      high precision
+arb        python-flint balls (``prec`` bits)          rigorous enclosures
+numpy      float64 arrays                              speed
+=========  ==========================================  =============================
+
+Precision is held by the backend object, never by a global that leaks: mpmath
+numbers live in a private :class:`mpmath.MPContext`; arb evaluation runs inside
+``backend.context()`` (``flint.ctx.workprec``), which restores the caller's
+precision afterwards.
+
+The vanishing quotient. Near parallel rows the Hessian of the kernel contains
+``N / sqrt(G)`` where ``G = |w|^2|u|^2 - (w.u)^2`` (the Gram determinant) and the
+quotient obeys ``|N / sqrt(G)| <= bound`` with a bound that itself tends to 0
+as ``G -> 0`` (the loss is twice differentiable there, DESIGN.md section 1).
+Each backend implements this limit: exactly (0 when ``G = 0``), or, for arb, by
+the rigorous enclosure ``[-bound, bound]`` when the ball of ``G`` contains 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+
+__all__ = [
+    "Backend",
+    "SympyBackend",
+    "MpmathBackend",
+    "ArbBackend",
+    "NumpyBackend",
+    "get_backend",
+]
+
+
+def _elementwise(f):
+    """Apply a scalar function elementwise to numpy object arrays, else directly."""
+
+    def wrapper(self, *args):
+        if any(isinstance(a, np.ndarray) for a in args):
+            return np.vectorize(lambda *xs: f(self, *xs), otypes=[object])(*args)
+        return f(self, *args)
+
+    wrapper.__doc__ = f.__doc__
+    wrapper.__name__ = f.__name__
+    return wrapper
+
+
+class Backend:
+    """Interface of an arithmetic backend (see the module docstring)."""
+
+    name: str = "abstract"
+    exact: bool = False
+    rigorous: bool = False
+
+    def context(self):
+        """A context manager inside which this backend's arithmetic is valid."""
+        return contextlib.nullcontext()
+
+    def number(self, x: Any):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    @property
+    def pi(self):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def sqrt(self, x):  # pragma: no cover - interface
+        """Square root of ``max(x, 0)`` (x is known to be mathematically >= 0)."""
+        raise NotImplementedError
+
+    def angle(self, S, C, A, B):  # pragma: no cover - interface
+        """Angle ``t in [0, pi]`` between w and u, with ``|w|^2 = A``, ``|u|^2 = B``,
+        ``w.u = C`` and ``S = sqrt(A B - C^2)``."""
+        raise NotImplementedError
+
+    def vq(self, num, G, bound):  # pragma: no cover - interface
+        """``num / sqrt(G)``, given ``|num / sqrt(G)| <= bound``; 0 in the limit ``G -> 0``."""
+        raise NotImplementedError
+
+    def to_str(self, x, digits: int) -> str:  # pragma: no cover - interface
+        """A decimal string of ``x`` with ``digits`` significant digits."""
+        raise NotImplementedError
+
+
+class SympyBackend(Backend):
+    """Exact symbolic arithmetic with sympy (``pi``, radicals and ``acos`` kept exact)."""
+
+    name = "sympy"
+    exact = True
+
+    def __init__(self):
+        import sympy
+
+        self.sp = sympy
+
+    def number(self, x):
+        if isinstance(x, Fraction):
+            return self.sp.Rational(x.numerator, x.denominator)
+        return self.sp.sympify(x)
+
+    @property
+    def pi(self):
+        return self.sp.pi
+
+    @_elementwise
+    def sqrt(self, x):
+        return self.sp.sqrt(x)
+
+    @_elementwise
+    def angle(self, S, C, A, B):
+        if S == 0:
+            # Structurally parallel pairs only arise for identical rows (C = A > 0).
+            return self.sp.S.Zero
+        return self.sp.acos(C / self.sp.sqrt(A * B))
+
+    @_elementwise
+    def vq(self, num, G, bound):
+        if G == 0 or num == 0:
+            return self.sp.S.Zero
+        return num / self.sp.sqrt(G)
+
+    def to_str(self, x, digits):
+        return str(self.sp.N(x, digits))
+
+
+class MpmathBackend(Backend):
+    """Arbitrary precision with a private :class:`mpmath.MPContext` of ``dps`` digits."""
+
+    name = "mpmath"
+
+    def __init__(self, dps: int = 50):
+        self.mp = mpmath.MPContext()
+        self.mp.dps = int(dps)
+        self.dps = int(dps)
+
+    def number(self, x):
+        mp = self.mp
+        if isinstance(x, Fraction):
+            return mp.mpf(x.numerator) / x.denominator
+        if isinstance(x, (np.floating, np.integer)):
+            x = x.item()
+        if hasattr(x, "_mpf_"):
+            return mp.mpf(x)
+        if isinstance(x, (int, float, str)):
+            return mp.mpf(x)
+        # sympy numbers and anything with an evalf
+        try:
+            import sympy
+
+            if isinstance(x, sympy.Basic):
+                return mp.mpf(str(sympy.N(x, self.dps + 10)))
+        except ImportError:  # pragma: no cover
+            pass
+        return mp.mpf(x)
+
+    @property
+    def pi(self):
+        return self.mp.pi
+
+    @_elementwise
+    def sqrt(self, x):
+        return self.mp.sqrt(x) if x > 0 else self.mp.zero
+
+    @_elementwise
+    def angle(self, S, C, A, B):
+        return self.mp.atan2(S, C)
+
+    @_elementwise
+    def vq(self, num, G, bound):
+        if G <= 0:
+            return self.mp.zero
+        return num / self.mp.sqrt(G)
+
+    def to_str(self, x, digits):
+        return self.mp.nstr(x, digits, strip_zeros=False)
+
+
+class ArbBackend(Backend):
+    """Rigorous ball arithmetic with python-flint ``arb`` at ``prec`` bits."""
+
+    name = "arb"
+    rigorous = True
+
+    def __init__(self, prec: int | None = None, dps: int | None = None):
+        import flint
+
+        self.flint = flint
+        if prec is None:
+            prec = int((dps or 50) * 3.33) + 16
+        self.prec = int(prec)
+
+    def context(self):
+        return self.flint.ctx.workprec(self.prec)
+
+    def number(self, x):
+        arb = self.flint.arb
+        if isinstance(x, arb):
+            return x
+        if isinstance(x, Fraction):
+            return arb(self.flint.fmpq(x.numerator, x.denominator))
+        if isinstance(x, (np.floating, np.integer)):
+            x = x.item()
+        if isinstance(x, (int, float)):
+            return arb(x)
+        if isinstance(x, str):
+            return arb(x)
+        if hasattr(x, "_mpf_"):  # mpmath number: exact binary value
+            import mpmath as _m
+
+            man, exp = _m.mpf(x).man_exp
+            return arb(man) * arb(2) ** exp if exp >= 0 else arb(man) / arb(2) ** (-exp)
+        try:
+            import sympy
+
+            if isinstance(x, sympy.Rational):
+                return arb(self.flint.fmpq(int(x.p), int(x.q)))
+        except ImportError:  # pragma: no cover
+            pass
+        raise TypeError(f"cannot convert {x!r} to an arb ball")
+
+    @property
+    def pi(self):
+        return self.flint.arb.pi()
+
+    @_elementwise
+    def sqrt(self, x):
+        return x.nonnegative_part().sqrt()
+
+    @_elementwise
+    def angle(self, S, C, A, B):
+        return self.flint.arb.atan2(S, C)
+
+    @_elementwise
+    def vq(self, num, G, bound):
+        arb = self.flint.arb
+        if G > 0:
+            return num / G.sqrt()
+        # G's ball touches 0: the caller's bound encloses the quotient.
+        return arb(0, abs(bound).abs_upper())
+
+    def to_str(self, x, digits):
+        return x.str(digits, radius=False)
+
+
+class NumpyBackend(Backend):
+    """float64, vectorised over numpy arrays."""
+
+    name = "numpy"
+
+    def number(self, x):
+        if isinstance(x, Fraction):
+            return x.numerator / x.denominator
+        return float(x)
+
+    @property
+    def pi(self):
+        return np.pi
+
+    def sqrt(self, x):
+        return np.sqrt(np.maximum(x, 0.0))
+
+    def angle(self, S, C, A, B):
+        return np.arctan2(S, C)
+
+    def vq(self, num, G, bound):
+        G = np.asarray(G, dtype=float)
+        pos = G > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = num / np.sqrt(np.where(pos, G, 1.0))
+        out = np.where(pos, q, 0.0)
+        return out if out.ndim else float(out)
+
+    def to_str(self, x, digits):
+        return repr(float(x))
+
+
+def get_backend(name: str | Backend, *, dps: int = 50, prec: int | None = None) -> Backend:
+    """Return a backend by name: ``"sympy"``, ``"mpmath"``, ``"arb"`` or ``"numpy"``."""
+    if isinstance(name, Backend):
+        return name
+    if name == "sympy":
+        return SympyBackend()
+    if name == "mpmath":
+        return MpmathBackend(dps)
+    if name == "arb":
+        return ArbBackend(prec=prec, dps=dps)
+    if name == "numpy":
+        return NumpyBackend()
+    from symbolic.errors import RelusymError
+
+    raise RelusymError(f"unknown backend {name!r}: use sympy, mpmath, arb or numpy")
