@@ -383,45 +383,53 @@ class FixedSpace:
         return [sum(M[mask == 1]) for mask in (masks[n] for n in self.names)]
 
     # ---------------------------------------------------------------- refine
-    def refine(self, splits: dict[int, list[int]]) -> tuple[FixedSpace, dict]:
-        """Split diagonal blocks into literal pieces and a remainder.
+    def refine(
+        self, splits: dict[int, list[int]], extra_splits: dict[int, list[int]] | None = None
+    ) -> tuple[FixedSpace, dict]:
+        """Split blocks into literal pieces and a remainder.
 
-        ``splits = {a: [1, 1]}`` replaces block ``a`` (1-based) by blocks of sizes
-        ``1, 1, p_a - 2`` (the remainder last; omitted when it is literally 0).
-        Returns the finer fixed space (a subspace containing ``Fix(H)``, for a
-        smaller group) and the embedding ``{finer symbol: coarse symbol}`` that
-        maps a point of ``Fix(H)`` into it, plus ``"parent"``: the coarse block of
-        every finer block, and ``"pieces"``: for each split block the list of
-        new block indices (1-based) of its pieces.
+        ``splits = {a: [1, 1]}`` replaces diagonal block ``a`` (1-based) by blocks of
+        sizes ``1, 1, p_a - 2`` (the remainder last; omitted when it is literally 0);
+        ``extra_splits`` does the same for row-only blocks. Returns the finer fixed
+        space (a subspace containing ``Fix(H)``, for a smaller group) and a dict with
+
+        * ``"embedding"``: ``{finer symbol: coarse symbol}`` mapping a point of
+          ``Fix(H)`` into the finer space;
+        * ``"parent"`` / ``"extra_parent"``: the coarse block of every finer block;
+        * ``"pieces"`` / ``"extra_pieces"``: for every coarse block, the 1-based
+          indices of its pieces in the finer space.
         """
-        new_blocks: list[Block] = []
-        parent: list[int] = []
-        pieces: dict[int, list[int]] = {}
-        for a, blk in enumerate(self.blocks, start=1):
-            if a in splits:
-                if blk.row_only:  # pragma: no cover - diagonal blocks only here
-                    raise IsotropyError("only diagonal blocks can be split")
-                idx = []
-                for n in splits[a]:
-                    new_blocks.append(Block(sp.Integer(n)))
+        extra_splits = extra_splits or {}
+
+        def split(blocks, spl, row_only):
+            new, parent, pieces = [], [], {}
+            for a, blk in enumerate(blocks, start=1):
+                if a in spl:
+                    idx = []
+                    for n in spl[a]:
+                        new.append(Block(sp.Integer(n), row_only=row_only))
+                        parent.append(a)
+                        idx.append(len(new))
+                    rest = sp.expand(blk.size - sum(spl[a]))
+                    if rest != 0:
+                        new.append(Block(rest, row_only=row_only))
+                        parent.append(a)
+                        idx.append(len(new))
+                    pieces[a] = idx
+                else:
+                    new.append(blk)
                     parent.append(a)
-                    idx.append(len(new_blocks))
-                rest = sp.expand(blk.size - sum(splits[a]))
-                if rest != 0:
-                    new_blocks.append(Block(rest))
-                    parent.append(a)
-                    idx.append(len(new_blocks))
-                pieces[a] = idx
-            else:
-                new_blocks.append(blk)
-                parent.append(a)
-                pieces[a] = [len(new_blocks)]
-        fine = FixedSpace(tuple(new_blocks), self.extra)
+                    pieces[a] = [len(new)]
+            return new, parent, pieces
+
+        nb, parent, pieces = split(self.blocks, splits, False)
+        ne, eparent, epieces = split(self.extra, extra_splits, True)
+        fine = FixedSpace(tuple(nb), tuple(ne))
         emb: dict = {}
         coarse = self._by_key
         for q in fine.params:
             if q.kind == "R":
-                emb[q.symbol] = coarse[("R", q.row, parent[q.col - 1])]
+                emb[q.symbol] = coarse[("R", eparent[q.row - 1], parent[q.col - 1])]
                 continue
             pa, pb = parent[q.row - 1], parent[q.col - 1]
             if q.kind == "D":
@@ -430,7 +438,13 @@ class FixedSpace:
                 emb[q.symbol] = coarse.get(("O", pa, pa), sp.S.Zero)
             else:
                 emb[q.symbol] = coarse[("P", pa, pb)]
-        return fine, {"embedding": emb, "parent": parent, "pieces": pieces}
+        return fine, {
+            "embedding": emb,
+            "parent": parent,
+            "pieces": pieces,
+            "extra_parent": eparent,
+            "extra_pieces": epieces,
+        }
 
 
 def parse_isotropy(spec: str | FixedSpace) -> FixedSpace:
