@@ -173,6 +173,10 @@ class ReducedSystem:
     substitution:
         Optional map from parameter symbols to expressions (e.g. the embedding of
         a coarser fixed space), applied to every invariant.
+    arguments:
+        The symbols the evaluators take, in order (default: the space's parameters,
+        or with a substitution the free symbols of its values sorted by name; pass
+        the coarse space's symbols to keep its order).
     """
 
     def __init__(
@@ -180,6 +184,7 @@ class ReducedSystem:
         space: FixedSpace | str,
         directions: Any = None,
         substitution: dict | None = None,
+        arguments: list | None = None,
     ):
         self.space = parse_isotropy(space)
         n = self.space.dim
@@ -190,7 +195,9 @@ class ReducedSystem:
             raise IsotropyError(f"directions must have {n} components")
         self.directions = dirs
         self.substitution = dict(substitution or {})
-        if self.substitution:
+        if arguments is not None:
+            self.arg_symbols = list(arguments)
+        elif self.substitution:
             free = set()
             for v in self.substitution.values():
                 free |= sp.sympify(v).free_symbols
