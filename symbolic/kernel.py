@@ -94,13 +94,14 @@ def bilinear(be: Backend, h: PairHessian, A, wx, wy, xy, Qx, Qy, xx, yy):
     ``xx = x.x``, ``yy = y.y``. The last two only bound the vanishing quotient:
     ``|Qx Qy / S| <= A S |x| |y|``.
     """
-    vq = 0
+    # Arrays stay on the left of every product: mpmath's mpf.__mul__ would
+    # otherwise try (slowly) to convert a numpy array before deferring to it.
+    out = xy * h.c_I + wx * wy * h.c_ww
     if not _is_zero(h.c_QQ):
-        bound = A * h.S * be.sqrt(xx * yy)
-        vq = h.c_QQ * be.vq(Qx * Qy, h.G, bound)
-    out = h.c_I * xy + h.c_ww * wx * wy + vq
+        bound = be.sqrt(xx * yy) * (A * h.S)
+        out = out + be.vq(Qx * Qy, h.G, bound) * h.c_QQ
     if not _is_zero(h.c_wQ):
-        out = out + h.c_wQ * (wx * Qy + Qx * wy)
+        out = out + (wx * Qy + Qx * wy) * h.c_wQ
     return out
 
 

@@ -359,7 +359,7 @@ class ReducedSystem:
                     term = inv["wx"] / 2
                 else:
                     term = inv["XX"] / 2
-                total = total + count * term
+                total = total + term * count
                 continue
             # ell = sum_self A/4 + sum_row F/2 - sum_target F; derivatives of the row
             # terms pair up (i, j) and (j, i): grad = sum_row g.x, Hess = sum_row (H_ww + H_wu).
@@ -373,7 +373,7 @@ class ReducedSystem:
                     term = term / 2
             elif want == "gradient":
                 al, bt = kernel.kernel_grad(be, A, B, C, G)
-                term = al * inv["wx"] + bt * inv["ux"]
+                term = inv["wx"] * al + inv["ux"] * bt
             else:
                 hw = kernel.hess_ww(be, A, B, C, G)
                 wx, Qx, xx = inv["wx"], inv["Qx"], inv["xx"]
@@ -383,7 +383,7 @@ class ReducedSystem:
                     term = term + _outer_bilinear(
                         be, hu, A, wx, inv["wy"], inv["XY"], Qx, inv["Qy"], xx, inv["yy"]
                     )
-            total = total + sign * count * term
+            total = total + term * (sign * count)
         if want == "loss":
             total = total + dd / 4 + dd * (dd - 1) / (4 * be.pi)
         if want == "gradient" and np.ndim(total) == 0:
