@@ -177,6 +177,11 @@ class ReducedSystem:
         The symbols the evaluators take, in order (default: the space's parameters,
         or with a substitution the free symbols of its values sorted by name; pass
         the coarse space's symbols to keep its order).
+    check_d:
+        Check that ``d`` fits the blocks (default). A refined space used for
+        Hessian blocks (:mod:`symbolic.spectrum`) switches this off: its remainder
+        blocks may be empty at small ``d``, their orbits then have size 0 and drop
+        out of every sum; ``d`` is checked on the coarse space instead.
     """
 
     def __init__(
@@ -185,8 +190,10 @@ class ReducedSystem:
         directions: Any = None,
         substitution: dict | None = None,
         arguments: list | None = None,
+        check_d: bool = True,
     ):
         self.space = parse_isotropy(space)
+        self.check_d = check_d
         n = self.space.dim
         if directions is None:
             directions = np.eye(n, dtype=int)
@@ -287,7 +294,17 @@ class ReducedSystem:
         """
         layout, _ = self._flat
         invs: list[dict] = [dict() for _ in self.pair_types]
-        if be.name == "numpy":
+        if be.name == "numpy" and batch == ():  # one point: no per-number overhead
+            arr = np.asarray(flat, dtype=float)
+            for t, key, shape, start in layout:
+                n = int(np.prod(shape)) if shape else 1
+                invs[t][key] = arr[start] if shape == () else arr[start:start + n].reshape(shape)
+            return invs
+        if be.name == "mpmath":
+            mpf = be.mp.mpf
+            flat = [v if type(v) is mpf else be.number(v) for v in flat]
+            conv = lambda v: v  # noqa: E731
+        elif be.name == "numpy":
             conv = lambda v: np.broadcast_to(np.asarray(v, dtype=float), batch)  # noqa: E731
         elif be.name == "sympy":
             conv = sp.sympify
@@ -325,7 +342,7 @@ class ReducedSystem:
             dd = D_SYMBOL if d is None else sp.nsimplify(d)
             return [sp.sympify(v) for v in vals], dd
         dnum = parse_d(d) if not _is_backend_number(d) else d
-        if not _is_backend_number(d):
+        if self.check_d and not _is_backend_number(d):
             self.space.check_d(dnum)
         conv = (lambda v: np.asarray(v, dtype=float)) if be.name == "numpy" else be.number
         return [conv(v) for v in vals], (be.number(dnum) if not _is_backend_number(d) else d)

@@ -1,0 +1,353 @@
+r"""Hessian spectrum through the isotypic decomposition: O(1) in d.
+
+Source: DESIGN.md section 3. At a point ``W`` of ``Fix(H)`` the Hessian commutes
+with ``H``; on the isotypic component of an irreducible ``V`` occurring ``m``
+times it acts as an ``m x m`` matrix, each eigenvalue repeated ``dim V`` times.
+
+Method. Take the copies ``X_1, ..., X_m`` of the same abstract vector of ``V``
+(:func:`symbolic.isotypic.representatives`). Each ``X_alpha`` and ``W`` lie in
+the fixed space of the finer group ``H'`` fixing the marked indices, where
+``W = W(theta)`` is linear, so
+
+.. math::  B_{\alpha\beta} = \langle X_\alpha, \nabla^2 L(W)\, X_\beta\rangle
+           = \theta_\alpha^T\, \nabla^2 \ell_{H'}(\theta_W)\, \theta_\beta ,
+
+the reduced Hessian of ``Fix(H')`` along the directions ``theta_alpha`` (the
+coordinates of ``X_alpha``), evaluated at the embedding of ``W``'s parameters:
+:class:`~symbolic.reduced.ReducedSystem` with ``directions``/``substitution``.
+With the Gram matrix ``G_{alpha beta} = <X_alpha, X_beta> = sum_p
+theta_alpha[p] theta_beta[p] |orbit_p|`` and ``Hess X_beta = sum_alpha X_alpha
+M_{alpha beta}`` we get ``B = G M``: the eigenvalues on the component solve
+``B u = lambda G u``. Every entry is a closed form in the parameters and ``d``;
+nothing loops over ``d``.
+
+Blocks are built once per (space, irreducible) and cached (~0.1-1 s each);
+evaluation then costs the same at ``d = 10`` and ``d = 10^6``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from symbolic.backends import Backend, get_backend
+from symbolic.errors import IsotropyError, NonDifferentiableError, PrecisionError
+from symbolic.formatting import decimal
+from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
+from symbolic.isotypic import (
+    Irrep,
+    Representatives,
+    copy_indices,
+    isotypic_decomposition,
+    representatives,
+)
+from symbolic.reduced import ReducedSystem
+
+__all__ = [
+    "Irrep",
+    "IrrepBlock",
+    "Eigenvalue",
+    "Spectrum",
+    "isotypic_decomposition",
+    "isotypic_blocks",
+    "block_system",
+    "generalized_eigenvalues",
+    "spectrum",
+    "block_exprs",
+    "exact_blocks",
+    "exact_spectrum",
+    "global_minimum_spectrum",
+]
+
+
+def _BlockSystem(*args, **kwargs) -> ReducedSystem:
+    """A reduced system on a refined space, evaluated at the coarse space's ``d``.
+
+    The refined space's remainder blocks may be empty or of size 1 at small ``d``
+    (e.g. ``d - 4`` at ``d = 4``): their orbits have size 0 and drop out of every
+    sum, so the refined space's own size check (meant for user input) is skipped;
+    validity of ``d`` is checked on the coarse space.
+    """
+    return ReducedSystem(*args, check_d=False, **kwargs)
+
+
+@dataclass
+class IrrepBlock:
+    """The Hessian block of one irreducible: ``B u = lambda G u``, each eigenvalue
+    of multiplicity ``dim``."""
+
+    irrep: Irrep
+    dim: Any  # int, or Fraction at fractional d
+    B: Any    # m x m Hessian block (numpy object array of backend numbers, or float array)
+    G: Any    # m x m Gram matrix of the representatives (same type)
+
+
+@lru_cache(maxsize=512)
+def _block_system(space: FixedSpace, label: str) -> tuple[ReducedSystem, Representatives]:
+    reps = representatives(space, label)
+    if reps.embedding is None:
+        rs: ReducedSystem = _BlockSystem(space)
+    else:
+        rs = _BlockSystem(reps.fine, directions=reps.directions,
+                          substitution=reps.embedding, arguments=space.symbols)
+    return rs, reps
+
+
+def block_system(space: FixedSpace | str, irrep: Irrep | str
+                 ) -> tuple[ReducedSystem, Representatives]:
+    """The (cached) reduced system whose Hessian along the generic representatives is
+    the block ``B`` of ``irrep``, and the representatives. ``rs.hessian_exprs`` is
+    ``B`` as a sympy matrix in the coarse parameters and ``d``; ``reps.gram_expr()``
+    is ``G``. At a small ``d`` take the submatrices :func:`copy_indices`."""
+    space = parse_isotropy(space)
+    label = irrep.label if isinstance(irrep, Irrep) else str(irrep)
+    return _block_system(space, label)
+
+
+def _exact(expr: sp.Expr, d: int | Fraction) -> Fraction:
+    v = sp.Rational(str(expr.subs(D_SYMBOL, sp.Rational(str(d)))))
+    return Fraction(int(v.p), int(v.q))
+
+
+@lru_cache(maxsize=256)
+def _plan(space: FixedSpace, d: int | Fraction) -> list:
+    """Per irreducible at this ``d``: (irrep, reduced system, copy indices, dim, exact Gram)."""
+    out = []
+    for irr in isotypic_decomposition(space, d):
+        rs, gen = block_system(space, irr)
+        idx = copy_indices(space, irr, d)
+        reps = representatives(space, irr, d)
+        orb = [_exact(o, d) for o in reps.orbit_sizes]
+        n = len(reps.directions)
+        G = [[sum((Fraction(x * y) * o for x, y, o in zip(
+            reps.directions[i], reps.directions[j], orb, strict=True)), Fraction(0))
+            for j in range(n)] for i in range(n)]
+        out.append((irr, rs, len(gen.directions), idx, irr.dim_at(d), G))
+    return out
+
+
+def _gram(be: Backend, G: list) -> Any:
+    n = len(G)
+    if be.name == "numpy":
+        return np.array([[float(g) for g in row] for row in G])
+    out = np.empty((n, n), dtype=object)
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = be.number(G[i][j])
+    return out
+
+
+def isotypic_blocks(space: FixedSpace | str, values: Any, d: Any, *,
+                    backend: str | Backend = "mpmath", dps: int = 50) -> list[IrrepBlock]:
+    """The Hessian blocks ``B`` and Gram matrices ``G`` of every irreducible at a point.
+
+    ``values``: the point's parameters in ``space.params`` order or a dict by name
+    (mpf, arb balls, floats, strings, ...). ``d``: int, Fraction or decimal string.
+    Works with every backend; with ``"arb"`` and ball values the blocks are rigorous
+    enclosures (``G`` is exact).
+    """
+    space = parse_isotropy(space)
+    dd = parse_d(d)
+    space.check_d(dd)
+    be = get_backend(backend, dps=dps)
+    vals = space.values_list(values)
+    _require_nonzero_rows(space, vals, dd)
+    out = []
+    with be.context():
+        for irr, rs, n, idx, dim, G in _plan(space, dd):
+            B = np.asarray(rs.hessian(vals, dd, backend=be),
+                           dtype=float if be.name == "numpy" else object).reshape(n, n)
+            out.append(IrrepBlock(irr, dim, B[np.ix_(idx, idx)], _gram(be, G)))
+    return out
+
+
+def _is_zero(v: Any) -> bool:
+    try:
+        return bool(v == 0) if not isinstance(v, str) else Fraction(v) == 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _require_nonzero_rows(space: FixedSpace, vals: list, d: int | Fraction) -> None:
+    """A zero row of ``W`` makes the loss non-differentiable (DESIGN.md section 1)."""
+    ps, _ = space.sizes(d)
+    zero = {q.name: _is_zero(v) for q, v in zip(space.params, vals, strict=True)}
+    for a in range(1, space.r + 1):
+        names = [q.name for q in space.params if q.kind in "DOP" and q.row == a
+                 and not (q.kind == "O" and ps[a - 1] < 2)]
+        if all(zero[n] for n in names):
+            raise NonDifferentiableError(
+                f"the rows of block {a} of W are zero ({', '.join(names)} = 0): the loss "
+                "is not differentiable there")
+    for e in range(1, len(space.extra) + 1):
+        names = [q.name for q in space.params if q.kind == "R" and q.row == e]
+        if all(zero[n] for n in names):
+            raise NonDifferentiableError(
+                f"the rows of row-only block E{e} of W are zero: the loss is not "
+                "differentiable there")
+
+
+def generalized_eigenvalues(B: Any, G: Any, *, backend: str | Backend = "mpmath",
+                            dps: int = 50) -> list:
+    """Eigenvalues of ``B u = lambda G u`` (``B`` symmetric, ``G`` positive definite),
+    ascending: Cholesky ``G = L L^T``, then the symmetric eigenproblem of
+    ``L^{-1} B L^{-T}`` (mpmath ``eigsy`` in the backend's private context, or numpy)."""
+    be = get_backend(backend, dps=dps)
+    if be.name == "numpy":
+        Bf, Gf = np.asarray(B, dtype=float), np.asarray(G, dtype=float)
+        L = np.linalg.cholesky(Gf)
+        Li = np.linalg.inv(L)
+        C = Li @ Bf @ Li.T
+        return sorted(np.linalg.eigvalsh((C + C.T) / 2).tolist())
+    if be.name != "mpmath":
+        raise IsotropyError("generalized_eigenvalues: use backend 'mpmath' or 'numpy' "
+                            "(for arb, enclose the eigenvalues of the blocks separately)")
+    mp = be.mp
+    n = len(B)
+    Bm = mp.matrix([[mp.mpf(B[i][j]) for j in range(n)] for i in range(n)])
+    Gm = mp.matrix([[mp.mpf(G[i][j]) for j in range(n)] for i in range(n)])
+    if n == 1:
+        return [Bm[0, 0] / Gm[0, 0]]
+    L = mp.cholesky(Gm)
+    Li = mp.inverse(L)
+    C = Li * Bm * Li.T
+    C = (C + C.T) / 2
+    ev = mp.eigsy(C, eigvals_only=True)
+    return sorted(ev[i] for i in range(n))
+
+
+@dataclass
+class Eigenvalue:
+    """One eigenvalue of the Hessian with its multiplicity (the irreducible's dimension)."""
+
+    value: Any               # mpf (or float with the numpy backend)
+    multiplicity: Any        # int, or an exact Fraction at fractional d
+    multiplicity_expr: sp.Expr
+    irrep: str
+
+
+@dataclass
+class Spectrum:
+    """The Hessian spectrum at a point, sorted by value.
+
+    ``index``: number of negative eigenvalues counted with multiplicity; ``None``
+    when the spectrum is ``degenerate`` (some eigenvalue is zero within ``tol``).
+    """
+
+    eigenvalues: list[Eigenvalue]
+    index: Any
+    degenerate: bool
+    tol: Any = None
+
+    def to_json(self, digits: int) -> list[dict]:
+        """``[{"value": "<decimal>", "multiplicity": int | str, "irrep": label}, ...]``."""
+        out = []
+        for e in self.eigenvalues:
+            m = e.multiplicity
+            out.append({
+                "value": decimal(e.value, digits),
+                "multiplicity": int(m) if isinstance(m, int) or (
+                    isinstance(m, Fraction) and m.denominator == 1) else str(m),
+                "multiplicity_expr": str(e.multiplicity_expr),
+                "irrep": e.irrep,
+            })
+        return out
+
+    def values(self) -> list:
+        """Every eigenvalue repeated by its multiplicity (integer ``d`` only; small ``d``)."""
+        return [e.value for e in self.eigenvalues for _ in range(int(e.multiplicity))]
+
+
+def spectrum(space: FixedSpace | str, values: Any, d: Any, *, dps: int = 50,
+             backend: str = "mpmath", tol: Any = None) -> Spectrum:
+    """Every distinct Hessian eigenvalue with its multiplicity and irreducible.
+
+    ``tol``: an eigenvalue with ``|lambda| <= tol`` counts as zero (the spectrum is
+    then degenerate and ``index`` is None). Default: ``10^(-3 dps / 4)`` times
+    ``max(1, max |lambda|)`` (mpmath), ``1e-9`` times that scale (numpy).
+    """
+    if not isinstance(dps, int) or not 5 <= dps <= 10_000:
+        raise PrecisionError(f"dps = {dps!r}: use an integer between 5 and 10000")
+    space = parse_isotropy(space)
+    dd = parse_d(d)
+    be = get_backend(backend, dps=dps + 10)
+    eig: list[Eigenvalue] = []
+    for blk in isotypic_blocks(space, values, dd, backend=be):
+        for lam in generalized_eigenvalues(blk.B, blk.G, backend=be):
+            eig.append(Eigenvalue(lam, blk.dim, blk.irrep.dim_expr, blk.irrep.label))
+    eig.sort(key=lambda e: e.value)
+    scale = max([abs(e.value) for e in eig] + [1])
+    if tol is None:
+        tol = scale * (1e-9 if be.name == "numpy" else be.mp.mpf(10) ** (-(3 * dps) // 4))
+    degenerate = any(abs(e.value) <= tol for e in eig)
+    index = None if degenerate else sum(e.multiplicity for e in eig if e.value < 0)
+    if be.name == "mpmath":
+        mp = be.mp
+        for e in eig:  # hand the numbers out at the requested precision
+            e.value = mp.mpf(e.value)
+    return Spectrum(eig, index, degenerate, tol)
+
+
+# ------------------------------------------------------------------ exact (sympy)
+def block_exprs(space: FixedSpace | str, irrep: Irrep | str) -> tuple[sp.Matrix, sp.Matrix]:
+    """The block ``B`` (sympy, exact in ``pi``, roots and ``acos``; symbolic in the
+    parameters of ``space`` and ``d``) and the Gram matrix ``G`` (polynomials in ``d``)
+    of ``irrep`` at generic ``d``. For a 1 x 1 block the eigenvalue is ``B/G``.
+
+    At points with parallel rows these expressions contain removable ``0/0``: use
+    :func:`exact_blocks` (values substituted first) or the numeric backends there.
+    """
+    rs, reps = block_system(space, irrep)
+    return rs.hessian_exprs, reps.gram_expr()
+
+
+def exact_blocks(space: FixedSpace | str, values: Any, d: Any = None
+                 ) -> list[tuple[Irrep, sp.Matrix, sp.Matrix]]:
+    """``(irrep, B, G)`` as exact sympy matrices at exact parameter values.
+
+    ``d=None`` keeps ``d`` symbolic (generic decomposition). The point's values are
+    substituted *before* the kernel is evaluated, so parallel rows are handled by
+    the exact limit (the sympy backend's vanishing quotient is 0 at ``G = 0``).
+    """
+    space = parse_isotropy(space)
+    vals = [sp.nsimplify(v) for v in space.values_list(values)]
+    out = []
+    for irr in isotypic_decomposition(space, d):
+        rs, _ = block_system(space, irr)
+        idx = copy_indices(space, irr, d)
+        B = sp.Matrix(rs.hessian(vals, d, backend="sympy")).extract(idx, idx)
+        G = representatives(space, irr, d).gram_expr()
+        if d is not None:
+            G = G.subs(D_SYMBOL, sp.Rational(str(parse_d(d))))
+        B = B.applyfunc(lambda e: sp.simplify(e))
+        out.append((irr, B, G))
+    return out
+
+
+def exact_spectrum(space: FixedSpace | str, values: Any, d: Any = None
+                   ) -> list[tuple[sp.Expr, sp.Expr, str]]:
+    """Exact eigenvalues ``(lambda, multiplicity, irrep)`` from :func:`exact_blocks`
+    (roots of ``det(B - lambda G)``; a root of multiplicity ``r`` in the block
+    is listed with multiplicity ``r * dim``)."""
+    lam = sp.Symbol("lambda")
+    out = []
+    for irr, B, G in exact_blocks(space, values, d):
+        dim = irr.dim_expr if d is None else sp.Integer(irr.dim_at(d))
+        poly = sp.factor(sp.together((B - lam * G).det()))
+        roots = sp.roots(sp.Poly(sp.numer(sp.together(poly)), lam))
+        if sum(roots.values()) != B.shape[0]:
+            raise IsotropyError(f"could not solve the {irr.label} block in closed form")
+        for r, k in roots.items():
+            out.append((sp.simplify(r), sp.expand(k * dim), irr.label))
+    return out
+
+
+def global_minimum_spectrum() -> list[tuple[sp.Expr, sp.Expr, str]]:
+    """The Hessian spectrum at the global minimum ``W = I_d`` in closed form in ``d``
+    (isotropy ``Delta S_d``: ``D1 = 1``, ``O1 = 0``)."""
+    return exact_spectrum("d", {"D1": 1, "O1": 0}, None)
