@@ -85,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
         fam = family(args.family)
         iso = iso or fam.isotropy
         if params is None:
-            params = json.dumps(dict(fam.seed_values))
+            # the family's point at this d (continuation from its seed)
+            dd = parse_d(args.d)
+            vals_f = fam.point(dd, digits=(args.dps or args.digits + 15))
+            params = json.dumps([decimal(v, (args.dps or args.digits + 15)) for v in vals_f])
     if not iso:
         raise IsotropyError("give --isotropy (or --family)")
     if params is None:

@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # pragma: no cover - output piped into head & co.
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,106 @@
+"""``relusym census``: every critical point in a fixed space at a given d."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["register"]
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "census",
+        help="find every critical point in Fix(H) at a given d",
+        description="Multi-start search of Fix(H), refinement to --digits, Hessian spectrum "
+        "and Morse index of every point; non-isolated critical sets reported once. "
+        "Example: relusym census --isotropy d-1,1 --d 10 --digits 40 --json",
+    )
+    p.add_argument("--isotropy", help="isotropy, e.g. 'd-1,1'")
+    p.add_argument("--family", help="use the isotropy of a named family (relusym families)")
+    p.add_argument("--d", required=True, help="dimension: integer, decimal (10.5) or 1e8")
+    p.add_argument("--digits", type=int, default=40, help="significant digits (10..1000)")
+    p.add_argument("--starts", type=int, default=400, help="random starts (default 400)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the start design")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--certify", action="store_true",
+                   help="certify every point with interval arithmetic")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def resolve_isotropy(args) -> str:
+    from symbolic.errors import IsotropyError
+
+    if args.family:
+        from symbolic.families import family
+
+        fam = family(args.family)
+        if args.isotropy and args.isotropy.replace(" ", "") != fam.isotropy:
+            raise IsotropyError(f"family {fam.name!r} has isotropy {fam.isotropy!r}, "
+                                f"not {args.isotropy!r}")
+        return fam.isotropy
+    if not args.isotropy:
+        raise IsotropyError("give --isotropy or --family")
+    return args.isotropy
+
+
+def run(args: argparse.Namespace) -> int:
+    from symbolic.census import census
+    from symbolic.errors import RelusymError
+    from symbolic.groups import parse_d
+    from symbolic.solve import check_digits
+
+    iso = resolve_isotropy(args)
+    check_digits(args.digits)
+    if args.starts < 1 or args.starts > 100_000:
+        raise RelusymError(f"--starts {args.starts}: use 1..100000")
+    d = parse_d(args.d)
+    if args.certify:
+        try:
+            import symbolic.certify  # noqa: F401
+        except ImportError:
+            raise RelusymError("--certify needs symbolic.certify, not available in this "
+                               "installation") from None
+    c = census(iso, d, digits=args.digits, starts=args.starts, seed=args.seed,
+               progress=False if args.quiet else None, certify=args.certify)
+    out = c.to_json()
+    out["d"] = str(args.d).strip()
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    _print_table(out, args.digits)
+    return 0
+
+
+def _print_table(out: dict, digits: int) -> None:
+    w = min(digits, 16) + 8
+    print(f"census of Fix({out['isotropy']}) at d = {out['d']}: {len(out['points'])} critical "
+          f"points, {len(out['sets'])} non-isolated sets ({out['starts']} starts)")
+    names = list(out["points"][0]["params"]) if out["points"] else []
+    print(f"{'#':>3} {'loss':>{w}} {'index':>6}  " + "  ".join(f"{n:>{w}}" for n in names))
+    for i, p in enumerate(out["points"], 1):
+        idx = p.get("index")
+        idx = "degen" if (p.get("degenerate") or ("index" in p and idx is None)) else \
+            ("-" if idx is None else str(idx))
+        vals = "  ".join(f"{_short(p['params'][n], w - 2):>{w}}" for n in names)
+        note = f"  (isotropy {p['larger_isotropy']})" if p.get("larger_isotropy") else ""
+        cert = "  certified" if p.get("certified") else ""
+        print(f"{i:>3} {_short(p['loss'], w - 2):>{w}} {idx:>6}  {vals}{note}{cert}")
+    for s in out["sets"]:
+        dim = (f"dimension {s['dimension']} in Fix" if "dimension" in s else
+               f"{s['zero_hessian_eigenvalues']} zero Hessian eigenvalues")
+        print(f"  non-isolated critical set: loss {s['loss']}, {dim}, "
+              f"{s['newton_endpoints']} points found")
+    sys.stdout.flush()
+
+
+def _short(s: str, n: int) -> str:
+    """Shorten a decimal string for the table (the JSON keeps every digit)."""
+    if len(s) <= n:
+        return s
+    if "e" in s:
+        mant, exp = s.split("e")
+        return mant[: max(3, n - len(exp) - 1)] + "e" + exp
+    return s[:n]

@@ -1,0 +1,170 @@
+"""Catalogue of named families of critical points.
+
+A family is a branch ``theta(d)`` of critical points of one isotropy type,
+followed in ``d`` (:mod:`symbolic.track`). Each entry records a seed point at
+``seed_d`` (36 significant digits) and how it was found. Seeds were computed by
+``relusym census`` (batched Newton from 400 seeded starts, refined to 45
+digits) at ``d = 10`` and classified with the isotypic Hessian spectrum; the
+facts quoted in ``expected`` come from ``shared/research/papers.md`` (abstracts
+and independent numerical checks) and are compared, not assumed, by the tests
+and by :mod:`symbolic.series`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from symbolic.errors import RelusymError
+from symbolic.groups import FixedSpace, parse_isotropy
+
+__all__ = ["Family", "FAMILIES", "family", "family_names"]
+
+_HOW_CENSUS = ("census of Fix({iso}) at d = 10 (400 seeded starts, seed 0; batched float64 "
+               "Newton, refined to 45 digits with mpmath Newton); Morse index from the "
+               "isotypic Hessian spectrum")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named family: isotropy, seed point and provenance."""
+
+    name: str
+    isotropy: str
+    description: str
+    seed_d: int
+    seed_values: dict[str, str]
+    how_found: str
+    kind: str  # "global minimum" | "spurious minimum" | "saddle"
+    found_by_gd: bool
+    expected: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def space(self) -> FixedSpace:
+        return parse_isotropy(self.isotropy)
+
+    def point(self, d: Any, *, digits: int = 30) -> list:
+        """The family's critical point at ``d`` (continuation from the seed)."""
+        from symbolic.track import track
+
+        b = track(self.isotropy, self.seed_values, self.seed_d, d, digits=digits,
+                  progress=False)
+        if b.status != "reached":
+            raise RelusymError(f"family {self.name!r} could not be followed to d = {d}: "
+                               f"{b.message}")
+        return b.points[-1].values
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "isotropy": self.isotropy,
+            "kind": self.kind,
+            "found_by_gradient_descent": self.found_by_gd,
+            "description": self.description,
+            "seed_d": self.seed_d,
+            "seed_params": dict(self.seed_values),
+            "how_found": self.how_found,
+            "expected": dict(self.expected),
+        }
+
+
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in [
+        Family(
+            "global-minimum", "d",
+            "W = V = I_d: the global minimum, loss 0, for every d.",
+            10, {"D1": "1", "O1": "0"},
+            "exact (W = V)", "global minimum", True,
+            {"loss": "0", "hessian": "contains 1/4 - 1/(2 pi) and 1/4 + 1/(2 pi)"},
+        ),
+        Family(
+            "spurious-d-1,1", "d-1,1",
+            "The spurious minimum gradient descent finds: one neuron points nearly "
+            "opposite its target (W_dd -> -1), the others tilt by O(1/d).",
+            10,
+            {"D1": "1.00435482326232390695190826089087945",
+             "O1": "-0.0158119258057531148904252484942420405",
+             "D2": "-0.699036817493794538842744230206685236",
+             "P12": "0.182367755788719755209773272253744232",
+             "P21": "0.126042360843417945025066359810287837"},
+            _HOW_CENSUS.format(iso="d-1,1") + "; gradient descent from random starts at "
+            "k = d = 10 reaches it", "spurious minimum", True,
+            {"d*loss as d -> oo": "1/2 - 2/pi**2"},
+        ),
+        Family(
+            "spurious-d-2,2", "d-2,2",
+            "Spurious minimum with two 'bad' neurons (loss about twice the d-1,1 loss).",
+            10,
+            {"D1": "0.997563561314310579957366738361061116",
+             "O1": "-0.0374123427002829086589290134051383140",
+             "D2": "-0.729840438807842760453759635173775030",
+             "O2": "0.153264703663583546096485172064757070",
+             "P12": "0.191012349002599376670719577117027161",
+             "P21": "0.135519279105699018329717240150525571"},
+            _HOW_CENSUS.format(iso="d-2,2") + "; gradient descent at k = d = 10 reaches "
+            "points with this isotropy (6 distinct entries)", "spurious minimum", True,
+        ),
+        Family(
+            "spurious-d-3,3", "d-3,3",
+            "Spurious minimum with three 'bad' neurons.",
+            10,
+            {"D1": "0.976982766882511827301265710095303178",
+             "O1": "-0.0674347053564114385095517710563674629",
+             "D2": "-0.755182535073049813513554687100186827",
+             "O2": "0.160397459073788023277362585119386836",
+             "P12": "0.199114776741626645980563177060115260",
+             "P21": "0.145418606447873906551259579251947257"},
+            _HOW_CENSUS.format(iso="d-3,3"), "spurious minimum", True,
+        ),
+        Family(
+            "bounded-d", "d",
+            "Hidden minimum with isotropy Delta S_d near W = -I + (2/d)(J - I): every "
+            "neuron nearly opposite its target; loss bounded away from 0.",
+            10,
+            {"D1": "-0.800304034462803127923003428349945846",
+             "O1": "0.198476522490322555682880239238140531"},
+            _HOW_CENSUS.format(iso="d") + "; gradient descent from random starts does "
+            "not reach it", "spurious minimum", False,
+            {"loss as d -> oo": "1/2 - 1/pi"},
+        ),
+        Family(
+            "bounded-d-1,1", "d-1,1",
+            "Hidden minimum: the d-1 neurons of the large block flipped, the last one "
+            "aligned with its target; loss bounded away from 0.",
+            10,
+            {"D1": "-0.774510339889674618266504681641185846",
+             "O1": "0.217862586773172435140455533521071498",
+             "D2": "1.06456357018307101693742776300141942",
+             "P12": "-0.00787636166070646502291725574738894391",
+             "P21": "0.0194022292664365009470198554169857236"},
+            _HOW_CENSUS.format(iso="d-1,1") + "; gradient descent from random starts does "
+            "not reach it", "spurious minimum", False,
+        ),
+        Family(
+            "saddle-d-1,1", "d-1,1",
+            "Saddle of index 1 in Fix(d-1,1) at d = 10 (one symmetric descent direction).",
+            10,
+            {"D1": "1.09226507922147734985088986931576760",
+             "O1": "-0.00900880724570857054802202609193764606",
+             "D2": "-0.0197864743811173525409848991448063390",
+             "P12": "0.109925210692374729458860198585715668",
+             "P21": "-0.0176702310008710163400746897760242495"},
+            _HOW_CENSUS.format(iso="d-1,1"), "saddle", False,
+        ),
+    ]
+}
+
+
+def family_names() -> list[str]:
+    return list(FAMILIES)
+
+
+def family(name: str) -> Family:
+    """Look up a family by name (clear error listing the known names)."""
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        raise RelusymError(
+            f"unknown family {name!r}; known families: {', '.join(FAMILIES)}"
+        ) from None

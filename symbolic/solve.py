@@ -1,0 +1,277 @@
+r"""High-precision Newton on the symmetry-reduced critical-point equations.
+
+The critical points of ``L`` in ``Fix(H)`` are the zeros of the reduced gradient
+``grad ell(theta; d)`` (principle of symmetric criticality, DESIGN.md section 2);
+its Jacobian is the reduced Hessian. Both come from
+:class:`symbolic.reduced.ReducedSystem`, so one Newton step costs the same at
+``d = 10`` and at ``d = 10^8``.
+
+Convergence is judged on two numbers, never on mpmath.findroot's own test
+(which only checks ``|f|^2 <= tol``, DESIGN.md section 7):
+
+* the *residual*: the largest entry of the gradient of ``L`` on ``W(theta)``,
+  ``max_p |d ell/d theta_p| / |orbit_p|`` (the entrywise gradient; independent of
+  the orbit sizes, hence of the scale of ``d``);
+* the *step*: the largest Newton correction ``max_p |delta_p| / (1 + |theta_p|)``.
+
+Both must fall below ``10^-(digits - 5)``. Steps are damped by a backtracking
+line search on the residual. A run that does not converge returns a
+:class:`NewtonResult` with ``converged = False`` and the reason (iteration limit,
+singular Jacobian, divergence, a zero row of ``W``); :func:`solve_point` turns
+that into a :class:`~symbolic.errors.ConvergenceError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from symbolic.backends import MpmathBackend
+from symbolic.errors import ConvergenceError, PrecisionError
+from symbolic.groups import FixedSpace, parse_d, parse_isotropy
+from symbolic.reduced import ReducedSystem
+
+__all__ = [
+    "NewtonResult",
+    "newton",
+    "solve_point",
+    "system_for",
+    "check_digits",
+    "orbit_sizes",
+    "newton_float",
+]
+
+MIN_DIGITS = 10
+MAX_DIGITS = 1000
+
+
+def check_digits(digits: int) -> int:
+    """Validate a requested number of digits (10 to 1000)."""
+    try:
+        n = int(digits)
+    except (TypeError, ValueError):
+        raise PrecisionError(f"digits must be an integer, got {digits!r}") from None
+    if n < MIN_DIGITS or n > MAX_DIGITS:
+        raise PrecisionError(
+            f"digits = {n} is out of range: use {MIN_DIGITS} to {MAX_DIGITS} significant digits"
+        )
+    return n
+
+
+@lru_cache(maxsize=64)
+def _system(label: str) -> ReducedSystem:
+    return ReducedSystem(parse_isotropy(label))
+
+
+def system_for(space: FixedSpace | str) -> ReducedSystem:
+    """The cached reduced system (coordinate directions) of a fixed space."""
+    return _system(parse_isotropy(space).label)
+
+
+def orbit_sizes(space: FixedSpace, d: Any, be) -> list:
+    """Orbit sizes of the parameters at ``d`` in the backend's arithmetic."""
+    from symbolic.groups import D_SYMBOL
+
+    dd = be.number(parse_d(d)) if not hasattr(d, "_mpf_") else d
+    out = []
+    for q in space.params:
+        poly = q.orbit_size.as_poly(D_SYMBOL)
+        val = 0
+        for (e,), c in poly.terms():
+            val = val + int(c) * dd**e
+        out.append(val)
+    return out
+
+
+@dataclass
+class NewtonResult:
+    """Outcome of a Newton run: the point, how well it solves the system, and why it stopped."""
+
+    converged: bool
+    values: list
+    residual: Any
+    step: Any
+    iterations: int
+    reason: str
+    history: list = field(default_factory=list, repr=False)
+
+
+def _residual(mp, g, sizes):
+    return max(abs(gi) / abs(si) for gi, si in zip(g, sizes, strict=True))
+
+
+def newton(
+    space: FixedSpace | str,
+    start: Any,
+    d: Any,
+    *,
+    dps: int = 50,
+    maxiter: int = 100,
+    tol: Any = None,
+) -> NewtonResult:
+    """Damped Newton on the reduced gradient at ``d`` with ``dps`` digits.
+
+    ``start``: parameter values (list in ``space.params`` order or dict by name;
+    numbers or decimal strings). Never raises on non-convergence: the result
+    says what happened.
+    """
+    space = parse_isotropy(space)
+    dps = check_digits(dps)
+    rs = system_for(space)
+    be = MpmathBackend(dps + 10)
+    mp = be.mp
+    dnum = parse_d(d)
+    space.check_d(dnum)
+    dd = be.number(dnum)
+    x = [be.number(v) for v in space.values_list(start)]
+    sizes = orbit_sizes(space, dd, be)
+    eps = mp.mpf(10) ** (-(dps - 5)) if tol is None else be.number(tol)
+    scale0 = max([abs(v) for v in x] + [mp.one])
+    history: list = []
+
+    def grad(xv):
+        return list(rs.gradient(xv, dd, backend=be))
+
+    try:
+        g = grad(x)
+    except ZeroDivisionError:
+        return NewtonResult(False, x, mp.inf, mp.inf, 0,
+                            "a row of W is zero at the start (loss not differentiable)")
+    res = _residual(mp, g, sizes)
+    step = mp.inf
+    for it in range(1, maxiter + 1):
+        try:
+            J = rs.hessian(x, dd, backend=be)
+            delta = mp.lu_solve(mp.matrix(J.tolist()), mp.matrix([-gi for gi in g]))
+        except ZeroDivisionError:
+            return NewtonResult(False, x, res, step, it,
+                                "singular Jacobian (a degenerate or non-isolated critical point?)",
+                                history)
+        delta = [delta[i] for i in range(len(x))]
+        step = max(abs(di) / (1 + abs(xi)) for di, xi in zip(delta, x, strict=True))
+        t = mp.one
+        accepted = False
+        for _ in range(40):
+            xn = [xi + t * di for xi, di in zip(x, delta, strict=True)]
+            try:
+                gn = grad(xn)
+            except ZeroDivisionError:
+                t /= 2
+                continue
+            rn = _residual(mp, gn, sizes)
+            if rn <= (1 - t / 4) * res or rn <= eps:
+                accepted = True
+                break
+            t /= 2
+        if not accepted:
+            # Near the root at full precision the residual stalls: accept the full step
+            # if it is already tiny, otherwise report the failure.
+            if step <= eps:
+                return NewtonResult(True, x, res, step, it, "converged", history)
+            return NewtonResult(False, x, res, step, it,
+                                "line search failed: no decrease of the residual", history)
+        x, g, res = xn, gn, rn
+        history.append((res, step))
+        if max(abs(v) for v in x) > 1e8 * scale0:
+            return NewtonResult(False, x, res, step, it, "diverged: parameters blow up", history)
+        if res <= eps and step * t <= eps:
+            return NewtonResult(True, x, res, step * t, it, "converged", history)
+        if res <= eps and step <= mp.mpf(10) ** (-(dps // 2)):
+            # one more iteration confirms the step size (quadratic convergence)
+            continue
+    return NewtonResult(False, x, res, step, maxiter,
+                        f"no convergence in {maxiter} iterations", history)
+
+
+def solve_point(space: FixedSpace | str, start: Any, d: Any, *, dps: int = 50,
+                maxiter: int = 100) -> list:
+    """Like :func:`newton` but returns the values, or raises ConvergenceError."""
+    r = newton(space, start, d, dps=dps, maxiter=maxiter)
+    if not r.converged:
+        raise ConvergenceError(
+            f"Newton did not converge after {r.iterations} iterations: {r.reason} "
+            f"(residual {float(r.residual):.3g}, last step {float(r.step):.3g})"
+        )
+    return r.values
+
+
+def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
+                 maxiter: int = 60, tol: float = 1e-11) -> tuple[np.ndarray, np.ndarray]:
+    """Batched damped Newton in float64 from many starts at once.
+
+    ``starts``: array ``(N, n)``. Returns ``(points (N, n), residual (N,))``;
+    rows that failed have residual ``inf`` or ``nan``. Used by the census to
+    search; every point it reports is refined by :func:`newton`.
+    """
+    space = parse_isotropy(space)
+    rs = system_for(space)
+    from symbolic.backends import NumpyBackend
+
+    be = NumpyBackend()
+    dnum = parse_d(d)
+    space.check_d(dnum)
+    dfl = float(dnum)
+    sizes = np.array([float(s) for s in orbit_sizes(space, dnum, _ExactFloat())])[:, None]
+    rs_sqrt = np.sqrt(sizes[:, 0])
+    X = np.array(starts, dtype=float).T.copy()  # (n, N)
+    n, N = X.shape
+
+    def resid(Xv):
+        with np.errstate(all="ignore"):
+            g = rs.gradient(list(Xv), dfl, backend=be)
+            r = np.max(np.abs(g) / sizes, axis=0)
+        return np.asarray(g), np.where(np.isfinite(r), r, np.inf)
+
+    g, r = resid(X)
+    active = np.isfinite(r)
+    for _ in range(maxiter):
+        if not active.any():
+            break
+        with np.errstate(all="ignore"):
+            H = rs.hessian(list(X), dfl, backend=be)  # (n, n, N)
+            # Solve in orthonormal coordinates y = sqrt(orbit) * theta, where the
+            # Jacobian is the Hessian of L on Fix(H) (entries O(1)..O(d), not O(d^2)).
+            Hm = np.moveaxis(H, -1, 0) / (rs_sqrt[:, None] * rs_sqrt[None, :])
+            rhs = (-g / rs_sqrt[:, None]).T[:, :, None]
+            try:
+                dy = np.linalg.solve(Hm, rhs)[:, :, 0].T
+            except np.linalg.LinAlgError:
+                dy = np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(N)], axis=1)
+            delta = dy / rs_sqrt[:, None]
+        t = np.ones(N)
+        Xn, rn = X.copy(), r.copy()
+        todo = active.copy()
+        for _ls in range(25):
+            if not todo.any():
+                break
+            cand = X + t * delta
+            gc, rc = resid(cand)
+            ok = todo & (rc <= (1 - t / 4) * r)
+            Xn[:, ok] = cand[:, ok]
+            rn[ok] = rc[ok]
+            todo &= ~ok
+            t = np.where(todo, t / 2, t)
+        stalled = todo  # no decrease found: deactivate
+        X = Xn
+        g, r = resid(X)
+        active &= ~stalled & (r > tol) & np.all(np.abs(X) < 1e6, axis=0)
+    return X.T, r
+
+
+def _lstsq(A, b):
+    try:
+        return np.linalg.lstsq(A, b, rcond=None)[0]
+    except np.linalg.LinAlgError:
+        return np.full_like(b, np.nan)
+
+
+class _ExactFloat:
+    """A minimal 'backend' turning exact d into Python numbers for orbit sizes."""
+
+    name = "exact"
+
+    def number(self, x):
+        return x

@@ -1,0 +1,143 @@
+"""Census of fixed spaces: contains the gradient-descent minima and the hidden ones;
+losses agree with an independent full-matrix computation; d-independence."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from symbolic import model
+from symbolic.census import census, larger_isotropy, symmetry_images
+from symbolic.errors import IsotropyError, PrecisionError, RelusymError
+from symbolic.groups import parse_isotropy
+
+
+def _gd_minimum(seed: int, d: int = 10) -> float:
+    """Plain gradient descent in the FULL space (independent of the reduction)."""
+    rng = np.random.default_rng(seed)
+    W = rng.normal(size=(d, d)) / np.sqrt(d)
+    for _ in range(20000):
+        g = model.gradient(W)
+        W -= 0.5 * g
+        if np.abs(g).max() < 1e-11:
+            break
+    return float(model.loss(W))
+
+
+@pytest.fixture(scope="module")
+def census_d11_10():
+    return census("d-1,1", 10, digits=45, starts=300)
+
+
+def test_census_d11_contains_gd_minimum_and_hidden_minima(census_d11_10):
+    c = census_d11_10
+    losses = [float(p.loss) for p in c.points]
+    gd = _gd_minimum(3)  # seed 3 reaches the d-1,1 spurious minimum
+    assert gd > 1e-3
+    assert min(abs(gd - L) for L in losses) < 1e-9
+    # hidden minima that GD from random starts does not reach (DESIGN 4a)
+    for target in (0.0766366620210779, 0.0720567069928378):
+        i = int(np.argmin([abs(L - target) for L in losses]))
+        assert abs(losses[i] - target) < 1e-12
+        assert c.points[i].spectrum.index == 0
+    # saddles of index 1 and 9 = 1 + 8 (a whole standard representation descends)
+    assert {p.spectrum.index for p in c.points} >= {0, 1, 9}
+    # the global minimum is there, with its larger isotropy reported
+    g = [p for p in c.points if abs(p.loss) < 1e-40]
+    assert g and g[0].larger_isotropy == "d"
+
+
+def test_census_losses_agree_with_full_matrix_50_digits(census_d11_10):
+    fs = parse_isotropy("d-1,1")
+    for p in census_d11_10.points:
+        W = fs.matrix(p.values, 10)
+        L = model.loss(W, backend="mpmath", dps=55)
+        assert abs(L - p.loss) < mpmath.mpf(10) ** -40
+        g = model.gradient(W, backend="mpmath", dps=55)
+        assert max(abs(x) for x in g.ravel()) < mpmath.mpf(10) ** -35
+
+
+def test_census_reports_non_isolated_sets_once(census_d11_10):
+    c = census_d11_10
+    assert c.sets, "the d-1,1 fixed space at d = 10 holds non-isolated critical sets"
+    set_losses = [float(s.loss) for s in c.sets]
+    assert len(set_losses) == len({round(x, 8) for x in set_losses})
+    for s in c.sets:
+        assert all(abs(float(p.loss) - float(s.loss)) > 1e-8 for p in c.points)
+
+
+def test_census_d22_contains_gd_minimum():
+    c = census("d-2,2", 10, digits=30, starts=200)
+    gd = _gd_minimum(1)  # seed 1 reaches the d-2,2 minimum (6 distinct entries)
+    assert min(abs(gd - float(p.loss)) for p in c.points) < 1e-9
+    # symmetric duplicates (D2 <-> O2: a column swap inside the size-2 block) removed
+    keys = [round(float(p.loss), 12) for p in c.points if p.spectrum.index is not None]
+    assert len(keys) == len(set(keys))
+
+
+def test_census_cost_and_content_do_not_depend_on_d():
+    c = census("d-1,1", 10**6, digits=30, starts=200)
+    losses = sorted(float(p.loss) for p in c.points)
+    # the d-1,1 minimum: d * L -> 1/2 - 2/pi^2 (papers.md) ...
+    assert any(abs(L * 1e6 - (0.5 - 2 / np.pi**2)) < 1e-3 for L in losses)
+    # ... and the hidden Delta S_d minimum: L -> 1/2 - 1/pi
+    assert any(abs(L - (0.5 - 1 / np.pi)) < 1e-3 for L in losses)
+
+
+def test_fractional_d_census_is_continuous():
+    from symbolic.track import track
+
+    b = track("d-1,1", [1, 0, -1, 0, 0], 10, 11, digits=30, initial_step=0.02, progress=False)
+    mid = [p for p in b.points if 10.3 < float(p.d) < 10.7]
+    c = census("d-1,1", "10.5", digits=30, starts=200)
+    target = np.array([float(v) for v in
+                       next(p for p in b.points if float(p.d) == 11).values])
+    pts = [np.array([float(v) for v in p.values]) for p in c.points]
+    # the branch point at 10.5 lies between those at 10 and 11 and is in the census
+    x10 = np.array([float(v) for v in b.points[0].values])
+    x105 = min(pts, key=lambda x: np.abs(x - (x10 + target) / 2).max())
+    assert np.abs(x105 - (x10 + target) / 2).max() < 0.01
+    assert mid  # the continuation passed through fractional d
+
+
+def test_larger_isotropy_and_symmetry_images():
+    fs = parse_isotropy("d-2,2")
+    assert larger_isotropy(fs, [1, 0, 1, 0, 0, 0], 1e-12) == "d"
+    assert larger_isotropy(fs, [1, 0, -1, 0, 0, 0], 1e-12) is None
+    imgs = symmetry_images(fs, np.array([1.0, 0.1, 0.2, 0.3, 0.4, 0.5]))
+    assert any(np.allclose(v, [1.0, 0.1, 0.3, 0.2, 0.4, 0.5]) for v in imgs)
+    # every image is a critical point iff the original is: check with the loss
+    from symbolic.solve import system_for
+
+    rs = system_for(fs)
+    base = rs.loss([1.0, 0.1, 0.2, 0.3, 0.4, 0.5], 8, backend="numpy")
+    for v in imgs:
+        assert abs(rs.loss(list(v), 8, backend="numpy") - base) < 1e-12
+
+
+def test_census_bad_input():
+    with pytest.raises(PrecisionError):
+        census("d-1,1", 10, digits=5)
+    with pytest.raises(IsotropyError, match="too small"):
+        census("d-2,2", 3)
+    with pytest.raises(IsotropyError):
+        census("d-1,,1", 10)
+    with pytest.raises(RelusymError):
+        census("d-1,1", "ten")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("d", [12, 20])
+@pytest.mark.parametrize("spec,seed_losses", [("d-1,1", 1), ("d-2,2", 1), ("d", 1)])
+def test_census_at_larger_d_contains_gd_minima(d, spec, seed_losses):
+    c = census(spec, d, digits=40, starts=400)
+    losses = [float(p.loss) for p in c.points]
+    found = []
+    for seed in range(6):
+        L = _gd_minimum(seed, d)
+        found.append(L)
+    fs = parse_isotropy(spec)
+    for p in c.points:
+        W = fs.matrix(p.values, d)
+        assert abs(model.loss(W, backend="mpmath", dps=50) - p.loss) < mpmath.mpf(10) ** -40
+    # every GD minimum whose loss matches this isotropy's pattern appears
+    assert any(min(abs(L - x) for x in losses) < 1e-9 for L in found) or spec == "d"
