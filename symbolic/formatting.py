@@ -20,7 +20,10 @@ __all__ = ["decimal", "interval"]
 def decimal(x: Any, digits: int) -> str:
     """``x`` as a decimal string with ``digits`` significant digits."""
     if type(x).__name__ == "arb":
-        return x.mid().str(digits, radius=False)
+        import flint
+
+        with flint.ctx.workprec(max(flint.ctx.prec, int(digits * 3.33) + 16)):
+            return x.mid().str(digits, radius=False)
     if hasattr(x, "_mpf_"):
         with mpmath.workdps(digits + 5):
             return mpmath.nstr(mpmath.mpf(x), digits, strip_zeros=False, min_fixed=-5,
@@ -48,7 +51,11 @@ def interval(x: Any, digits: int) -> list[str]:
     """A rigorous enclosure ``[lo, hi]`` of an arb ball as decimal strings (outward)."""
     if type(x).__name__ != "arb":
         raise TypeError("interval() needs an arb ball")
-    lo, hi = x.lower(), x.upper()
+    import flint
+
+    # endpoints exactly, whatever the caller's working precision
+    with flint.ctx.workprec(max(flint.ctx.prec, 4096)):
+        lo, hi = x.lower(), x.upper()
     return [_outward(lo, digits, -1), _outward(hi, digits, +1)]
 
 

@@ -1,0 +1,836 @@
+r"""Puiseux series in ``eps = d^{-1/2}`` of families of critical points.
+
+Source: DESIGN.md section 4. A family ``theta(d)`` of zeros of the reduced
+gradient (:mod:`symbolic.reduced`) expands as
+
+.. math::  \theta_p = \sum_{k \ge 0} c_{p,k}\, \varepsilon^k, \qquad d = \varepsilon^{-2},
+
+with coefficients independent of ``d``. The method:
+
+1. *Numeric profile.* High-precision zeros at ``d = 10^{10}, ..., 10^{22}``
+   (Newton in mpmath from the family's seed, continued in ``d``; each checked
+   by residual and componentwise Newton step). Their polynomial extrapolation
+   to ``eps = 0`` gives the limit point, recognised in ``Q(pi)`` by PSLQ -- a
+   *candidate* only, verified by step 2.
+2. *eps-adic Newton.* From the exact limit, Newton's method over the field of
+   Laurent series in ``eps`` with coefficients in ``Q(pi)``
+   (:mod:`symbolic.puiseux`): ``theta <- theta - H^{-1} g`` with the reduced
+   gradient ``g`` and Hessian ``H`` evaluated exactly on series. The correct
+   orders double per step; the iteration stops when the step vanishes to the
+   target order (a wrong limit makes it fail). This resolves the dominant
+   balance by itself: the first corrections come out at their own orders
+   (``eps^4`` for ``D1 - 1``, ``eps^2`` for ``D2 + 1`` in the ``d-1,1`` family),
+   where a naive order-by-order scheme with the Jacobian of the leading system
+   is singular. :func:`fit_exponents` fits the same orders from zeros at
+   ``d = 10^4, 10^6, 10^8`` (a cross-check reported in the JSON output).
+3. The loss and every Hessian eigenvalue expand by substitution: the isotypic
+   blocks ``B u = lambda G u`` of :mod:`symbolic.spectrum` as series matrices,
+   their eigenvalues by the Newton polygon of the characteristic polynomial,
+   factoring edge polynomials over the coefficient field, Newton lifting of
+   simple roots and shifting of repeated ones. Series carry their ``O(eps^N)``
+   error, so every output's order is tracked, never assumed.
+
+Every coefficient is exact in ``Q(pi)``, or in ``Q(pi)(sqrt q)`` when a square
+root forces it (detected and switched on automatically: ``d-2,2`` needs
+``sqrt 2``), printed as sympy-parsable strings. Where a larger field would be
+needed the code raises :class:`~symbolic.puiseux.FieldExtensionError` rather
+than fall back to floats.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from symbolic.errors import ConvergenceError, RelusymError
+from symbolic.groups import FixedSpace, parse_isotropy
+from symbolic.puiseux import (
+    FieldExtensionError,
+    PiField,
+    Quad,
+    Series,
+    SeriesPrecisionError,
+    coerce_coefficient,
+    evaluate_reduced,
+    series_cap,
+    solve_series,
+    sqrt_extension,
+    squarefree_rational_part,
+)
+from symbolic.reduced import ReducedSystem
+
+__all__ = [
+    "EPS",
+    "FamilySpec",
+    "FamilySeries",
+    "BUILTIN_FAMILIES",
+    "get_family",
+    "newton_point",
+    "track_to",
+    "family_series",
+    "evaluate_truncated",
+    "eigenvalue_series",
+    "family_eigenvalues",
+    "series_json",
+    "series_latex",
+    "latex_expansion",
+    "custom_family",
+]
+
+EPS = sp.Symbol("epsilon", positive=True)
+
+
+# ------------------------------------------------------------------ families
+@dataclass(frozen=True)
+class FamilySpec:
+    """A family of critical points: a fixed space and a seed point at ``d0``."""
+
+    name: str
+    isotropy: str
+    d0: Any
+    seed: dict  # name -> value (decimal string or number)
+    description: str = ""
+    exact: dict | None = None  # exact closed-form point (independent of d), if known
+    sqrt_q: int | None = None  # coefficient field Q(pi)(sqrt(q)) if needed (else found)
+
+
+BUILTIN_FAMILIES: dict[str, FamilySpec] = {
+    "global-min": FamilySpec(
+        "global-min", "d", 10, {"D1": "1", "O1": "0"},
+        "the global minimum W = I_d", exact={"D1": 1, "O1": 0}),
+    "d-1,1": FamilySpec(
+        "d-1,1", "d-1,1", 10,
+        {"D1": "1.00435482326", "O1": "-0.0158119258058", "D2": "-0.699036817494",
+         "P12": "0.182367755789", "P21": "0.126042360843"},
+        "spurious minimum of isotropy Delta(S_{d-1} x S_1) found by gradient descent; "
+        "d L -> 1/2 - 2/pi^2"),
+    "d-2,2": FamilySpec(
+        "d-2,2", "d-2,2", 10,
+        {"D1": "0.997563561314", "O1": "-0.0374123427003", "D2": "-0.729840438808",
+         "O2": "0.153264703664", "P12": "0.191012349003", "P21": "0.135519279106"},
+        "spurious minimum of isotropy Delta(S_{d-2} x S_2): two neurons point nearly "
+        "opposite their targets"),
+    "bounded-Sd": FamilySpec(
+        "bounded-Sd", "d", 10, {"D1": "-0.800304034463", "O1": "0.19847652249"},
+        "minimum of isotropy Delta S_d near -I + (2/d)(J - I); L -> 1/2 - 1/pi"),
+}
+
+_ALIASES = {
+    "global": "global-min", "global_min": "global-min", "identity": "global-min",
+    "d-1,1-min": "d-1,1", "d-2,2-min": "d-2,2", "bounded": "bounded-Sd",
+    "bounded-sd": "bounded-Sd", "delta-sd": "bounded-Sd", "hidden-d": "bounded-Sd",
+    # names of the catalogue (symbolic.families) for the same families
+    "global-minimum": "global-min", "spurious-d-1,1": "d-1,1", "spurious-d-2,2": "d-2,2",
+    "bounded-d": "bounded-Sd",
+}
+
+
+def custom_family(isotropy: str, start: dict, d0: Any, name: str = "custom") -> FamilySpec:
+    """A family defined by a seed point ``start`` (name -> value) of ``isotropy`` at ``d0``."""
+    space = parse_isotropy(isotropy)
+    missing = [n for n in space.names if n not in start]
+    if missing:
+        raise RelusymError(f"--start lacks values for {missing}; parameters are {space.names}")
+    return FamilySpec(name, isotropy, d0, {n: str(start[n]) for n in space.names},
+                      f"seed {start} at d = {d0}")
+
+
+def get_family(name: str) -> FamilySpec:
+    """A family by name: the catalogue of :mod:`symbolic.families` if present, else built-ins."""
+    key = _ALIASES.get(name, name)
+    if key in BUILTIN_FAMILIES:
+        return BUILTIN_FAMILIES[key]
+    try:  # lazily: the catalogue is written concurrently (issue 4)
+        from symbolic import families as _fam  # type: ignore
+
+        fam = _fam.family(name)
+        return FamilySpec(fam.name, fam.isotropy, fam.seed_d, dict(fam.seed_values),
+                          getattr(fam, "description", ""))
+    except ImportError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - report the catalogue's complaint clearly
+        raise RelusymError(f"unknown family {name!r}: {exc}") from exc
+    raise RelusymError(
+        f"unknown family {name!r}; known: {', '.join(sorted(BUILTIN_FAMILIES))}")
+
+
+# --------------------------------------------------------------- numerics
+def newton_point(R: ReducedSystem, start: list, d: Any, *, dps: int = 50,
+                 maxiter: int = 80) -> tuple[list, Any, Any]:
+    """Newton's method for the reduced gradient at ``d`` (mpmath, ``dps`` digits).
+
+    Returns ``(values, residual, step)``; raises :class:`ConvergenceError` unless the
+    last Newton step is below ``10^{-(dps - 8)}`` relative to ``max|theta|``.
+    """
+    mp = mpmath.MPContext()
+    # the reduced gradient sums O(d^3) terms that cancel: carry 4 log10(d) extra digits
+    if isinstance(d, Fraction):
+        dd = mpmath.mpf(d.numerator) / d.denominator
+    else:
+        dd = mpmath.mpf(d)
+    extra = 10 + 4 * max(0, int(mpmath.log10(dd)))
+    mp.dps = dps + extra
+    edps = dps + extra
+    # d in this context: an mpf of a lower-precision context would make the mixed
+    # arithmetic inside the evaluation run at that lower precision
+    if isinstance(d, Fraction):
+        d = mp.mpf(d.numerator) / d.denominator
+    elif not isinstance(d, (int, str)):
+        d = mp.mpf(d)
+    x = [mp.mpf(v) for v in start]
+    step = mp.inf
+    res = mp.inf
+    for _ in range(maxiter):
+        g = R.gradient(x, d, dps=edps)
+        H = R.hessian(x, d, dps=edps)
+        gv = mp.matrix([mp.mpf(v) for v in g])
+        Hm = mp.matrix([[mp.mpf(v) for v in row] for row in H])
+        try:
+            dx = mp.lu_solve(Hm, -gv)
+        except ZeroDivisionError as exc:
+            raise ConvergenceError(f"singular reduced Hessian at d={d}") from exc
+        x = [x[i] + dx[i] for i in range(len(x))]
+        res = mp.norm(gv)
+        step = mp.norm(dx)
+        tol = mp.mpf(10) ** (-(dps - 5))
+        if all(abs(dx[i]) <= tol * abs(x[i]) for i in range(len(x))):
+            g = R.gradient(x, d, dps=edps)
+            res = mp.norm(mp.matrix([mp.mpf(v) for v in g]))
+            return x, res, step
+    raise ConvergenceError(f"Newton did not converge at d={d} (last step {mp.nstr(step, 3)})")
+
+
+def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int = 50,
+             ratio: float = 10.0) -> dict:
+    """Continue a zero from ``d0`` to each target ``d`` (increasing), in geometric steps."""
+    out = {}
+    mp = mpmath.MPContext()
+    mp.dps = dps + 20
+    x, _, _ = newton_point(R, list(start), d0, dps=dps)
+    hist = [(1 / mp.sqrt(mp.mpf(d0)), x)]
+    d = mp.mpf(d0)
+    for t in sorted(targets, key=lambda v: mpmath.mpf(v)):
+        tt = mp.mpf(t)
+        steps = []
+        while d * ratio < tt:
+            d = d * ratio
+            steps.append(d)
+        steps.append(tt)
+        for dd in steps:
+            e = 1 / mp.sqrt(dd)
+            # predictor: polynomial extrapolation in eps through the last points
+            last = hist[-3:]
+            guess = [_neville([h[0] for h in last], [h[1][i] for h in last], e)
+                     for i in range(len(x))]
+            x, res, step = newton_point(R, guess, dd, dps=dps)
+            hist.append((e, x))
+        d = tt
+        out[t] = (x, res, step)
+    return out
+
+
+def _neville(xs: list, ys: list, x0):
+    """Value at ``x0`` of the polynomial through the points ``(xs, ys)``."""
+    p = list(ys)
+    n = len(p)
+    for k in range(1, n):
+        for i in range(n - k):
+            p[i] = ((x0 - xs[i + k]) * p[i] + (xs[i] - x0) * p[i + 1]) / (xs[i] - xs[i + k])
+    return p[0]
+
+
+def _extrapolate(eps_vals: list, ys: list):
+    """Neville extrapolation of ``y(eps)`` to ``eps = 0`` (polynomial through the points)."""
+    n = len(ys)
+    p = list(ys)
+    for k in range(1, n):
+        for i in range(n - k):
+            p[i] = ((eps_vals[i] * p[i + 1] - eps_vals[i + k] * p[i])
+                    / (eps_vals[i] - eps_vals[i + k]))
+    return p[0]
+
+
+def _recognise(x, dps: int) -> PiField:
+    """A candidate element of ``Q(pi)`` for the real ``x`` (PSLQ; verified later, exactly)."""
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    x = mp.mpf(x)
+    if abs(x) < mp.mpf(10) ** (-(dps // 2)):
+        return PiField(0)
+    pi = mp.pi
+    for deg in (0, 1, 2):
+        basis = [x * pi**i for i in range(deg + 1)] + [pi**i for i in range(deg + 1)]
+        rel = mp.pslq(basis, maxcoeff=10**4, maxsteps=10**5)
+        if rel is None or all(r == 0 for r in rel[: deg + 1]):
+            continue
+        num = [-Fraction(r) for r in rel[deg + 1:]]
+        den = [Fraction(r) for r in rel[: deg + 1]]
+        cand = PiField(_fq(num)) / PiField(_fq(den))
+        if abs(to_mpf(cand, mp) - x) < mp.mpf(10) ** (-(dps * 2 // 3)):
+            return cand
+    raise RelusymError(f"leading coefficient {mp.nstr(x, 20)} not recognised in Q(pi)")
+
+
+def to_mpf(c: Any, mp: Any = None):
+    """The value of an element of Q(pi) (or Q(pi)(sqrt q)) in an mpmath context."""
+    mp = mp or mpmath.mp
+    if isinstance(c, Quad):
+        return to_mpf(c.a, mp) + to_mpf(c.b, mp) * mp.sqrt(c.qv)
+
+    def ev(poly):
+        tot = mp.zero
+        for a in reversed(poly.coeffs()):
+            tot = tot * mp.pi + mp.mpf(int(a.p)) / int(a.q)
+        return tot
+
+    return ev(c.num) / ev(c.den)
+
+
+def _fq(coeffs: list):
+    from flint import fmpq, fmpq_poly
+
+    return fmpq_poly([fmpq(c.numerator, c.denominator) for c in coeffs])
+
+
+# ----------------------------------------------------------- exact algebra
+# ------------------------------------------------------------ the engine
+@dataclass
+class FamilySeries:
+    """Exact series of a family's parameters (``theta[p]``, a :class:`Series` with its
+    ``O(eps^prec)``), plus derived series (loss, eigenvalues) computed on demand."""
+
+    family: FamilySpec
+    space: FixedSpace
+    theta: list[Series]
+    order: int  # requested absolute order N (coefficients of eps^0 .. eps^N)
+    limits: list[PiField]
+    newton_steps: list[list[int]] = field(default_factory=list)  # valuations of each step
+    numeric: dict = field(default_factory=dict)  # d -> (values, residual, step)
+    fitted_exponents: list = field(default_factory=list)
+    field_q: int | None = None  # coefficients in Q(pi)(sqrt(field_q)) when set
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.space.names)
+
+    @property
+    def correction_orders(self) -> list[int | None]:
+        """Order in eps of the first correction ``theta_p - theta_p(0)`` (None: none found)."""
+        out = []
+        for t in self.theta:
+            ks = [t.v + i for i, c in enumerate(t.c) if t.v + i > 0 and not c.is_zero()]
+            out.append(min(ks) if ks else None)
+        return out
+
+    def param_coefficients(self, n: int | None = None) -> dict[str, list[PiField]]:
+        """Coefficients of ``eps^0 .. eps^n`` of every parameter."""
+        n = self.order if n is None else n
+        return {nm: [t.coeff(k) for k in range(n + 1)]
+                for nm, t in zip(self.names, self.theta, strict=True)}
+
+    def _cap(self) -> int:
+        prec = min(t.prec for t in self.theta)
+        return (self.order + 8 if prec == math.inf else int(prec)) + 8
+
+    def loss_series(self) -> Series:
+        """The loss ``L(theta(eps); d = eps^-2)`` (precision tracked)."""
+        if "loss" not in self._cache:
+            R = ReducedSystem(self.space)
+            with series_cap(self._cap()), sqrt_extension(self.field_q):
+                self._cache["loss"] = evaluate_reduced(R, self.theta, "loss")
+        return self._cache["loss"]
+
+    def trivial_block(self) -> tuple[Any, list[Series]]:
+        """Reduced Hessian (series matrix) and the Gram diagonal (orbit sizes)."""
+        if "hess" not in self._cache:
+            R = ReducedSystem(self.space)
+            with series_cap(self._cap()), sqrt_extension(self.field_q):
+                H = evaluate_reduced(R, self.theta, "hessian")
+            gram = [_poly_in_d(p.orbit_size) for p in self.space.params]
+            self._cache["hess"] = (H, gram)
+        return self._cache["hess"]
+
+    def eigenvalues(self) -> list[dict]:
+        """Series of every Hessian eigenvalue, per irreducible, with its multiplicity.
+
+        Uses the isotypic blocks of :mod:`symbolic.spectrum` (``B u = lambda G u``);
+        without that module only the trivial block (the reduced Hessian with the
+        orbit-size Gram matrix) is expanded.
+        """
+        if "eig" not in self._cache:
+            out = []
+            try:
+                from symbolic.spectrum import block_system, isotypic_decomposition
+            except ImportError:  # pragma: no cover - spectrum is written concurrently
+                H, gram = self.trivial_block()
+                with series_cap(self._cap()), sqrt_extension(self.field_q):
+                    lams = eigenvalue_series(H, gram)
+                out = [{"irrep": "triv", "multiplicity": "1", "series": lam} for lam in lams]
+            else:
+                for irr in isotypic_decomposition(self.space):
+                    rs, reps = block_system(self.space, irr)
+                    with series_cap(self._cap()), sqrt_extension(self.field_q):
+                        B = evaluate_reduced(rs, self.theta, "hessian")
+                        Gs = reps.gram_expr()
+                        n = Gs.shape[0]
+                        G = [[_poly_in_d(Gs[i, j]) for j in range(n)] for i in range(n)]
+                        lams = eigenvalue_series(B, G)
+                    out += [{"irrep": irr.label, "multiplicity": str(irr.dim_expr),
+                             "series": lam} for lam in lams]
+            self._cache["eig"] = out
+        return self._cache["eig"]
+
+
+def _poly_in_d(expr) -> Series:
+    """A polynomial in d as an exact series in eps (d = eps^-2)."""
+    from symbolic.groups import D_SYMBOL
+
+    p = sp.Poly(sp.sympify(expr), D_SYMBOL)
+    out = Series(0, [])
+    for (k,), c in p.terms():
+        out = out + Series.monomial(PiField.coerce(sp.Rational(c)), -2 * k)
+    return out
+
+
+def numeric_profile(spec: FamilySpec, *, dps: int = 60, exps: tuple = (10, 12, 14, 16, 18, 20, 22)):
+    """High-precision zeros of the family at ``d = 10^e`` (continuation from the seed)."""
+    R = ReducedSystem(parse_isotropy(spec.isotropy))
+    start = [spec.seed[n] for n in R.space.names]
+    ds = [mpmath.mpf(10) ** e for e in exps]
+    return ds, track_to(R, start, spec.d0, ds, dps=dps)
+
+
+def _limits(space, ds, sols, dps) -> list:
+    """Values at ``eps = 0`` by polynomial extrapolation in ``eps``."""
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    epss = [1 / mp.sqrt(mp.mpf(d)) for d in ds]
+    return [_extrapolate(epss, [mp.mpf(sols[d][0][p]) for d in ds]) for p in range(space.dim)]
+
+
+def fit_exponents(R: ReducedSystem, spec: FamilySpec, limits: list, ds=(10**4, 10**6, 10**8),
+                  dps: int = 50) -> list:
+    """Fitted order in eps of ``theta_p - theta_p(0)`` from zeros at the given d (least squares
+    of ``log|.|`` against ``log d``; ``None`` where the difference vanishes)."""
+    sols = track_to(R, [spec.seed[n] for n in R.space.names], spec.d0, list(ds), dps=dps)
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    out = []
+    for p in range(R.space.dim):
+        lim = to_mpf(limits[p], mp)
+        pts = []
+        for d in ds:
+            diff = abs(mp.mpf(sols[d][0][p]) - lim)
+            if diff > mp.mpf(10) ** (-(dps - 10)):
+                pts.append((mp.log(d), mp.log(diff)))
+        if len(pts) < 2:
+            out.append(None)
+            continue
+        n = len(pts)
+        mx = sum(x for x, _ in pts) / n
+        my = sum(y for _, y in pts) / n
+        slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+        out.append(float(-2 * slope))
+    return out
+
+
+def _eps_newton(R: ReducedSystem, spec: FamilySpec, limits: list, target: int, progress):
+    """Newton's method over Laurent series in eps, from the exact limits, to O(eps^target)."""
+    space = R.space
+    x = [Series.const(c) for c in limits]
+    steps: list[list[int]] = []
+    margin = 4
+    done = False
+    known = 1  # x is believed correct to O(eps^known); precision doubles per step
+    for _ in range(4 * (target.bit_length() + 3)):
+        goal = min(target, 2 * known + 2)
+        try:
+            with series_cap(goal + margin):
+                g = evaluate_reduced(R, x, "gradient")
+                H = evaluate_reduced(R, x, "hessian")
+                delta = solve_series([[H[i, j] for j in range(space.dim)]
+                                      for i in range(space.dim)], list(g))
+            if any(dl.prec < goal for dl in delta):
+                raise SeriesPrecisionError("Newton step not resolved")
+        except SeriesPrecisionError:
+            margin += 4
+            if margin > 60:
+                raise
+            continue
+        vals = [min(dl.v, goal) if dl.c else goal for dl in delta]
+        steps.append(vals)
+        if progress:
+            progress(vals)
+        if goal == target and all(v >= target for v in vals):
+            done = True
+            break
+        if len(steps) > 3 and min(vals) <= min(steps[-2]) and min(vals) <= 0:
+            raise RelusymError(
+                f"family {spec.name}: the eps-adic Newton iteration does not converge from "
+                f"the limits {[str(c.to_sympy()) for c in limits]} (wrong limit point?)")
+        x = [Series(t.v, t.c) for t in (a - b for a, b in zip(x, delta, strict=True))]
+        known = max(known, min(vals))
+    if not done:
+        raise ConvergenceError(f"family {spec.name}: eps-adic Newton did not reach order {target}")
+    return x, steps
+
+
+def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
+                  extra: int = 6, progress=None, fit: bool = True) -> FamilySeries:
+    """Expand a family to absolute order ``order`` in ``eps`` (see the module docstring).
+
+    The parameters are computed to ``order + extra`` so that the loss and the
+    eigenvalues (whose expansions lose orders to the ``d^2`` factors of the
+    reduced system) reach ``order`` as well; every series carries its precision.
+    """
+    if isinstance(spec, str):
+        spec = get_family(spec)
+    space = parse_isotropy(spec.isotropy)
+    R = ReducedSystem(space)
+    target = order + extra + 1  # theta known to O(eps^target)
+    numeric: dict = {}
+    if spec.exact is not None:
+        limits = [PiField.coerce(sp.nsimplify(spec.exact[nm])) for nm in space.names]
+    else:
+        ds, sols = numeric_profile(spec, dps=dps)
+        numeric.update(sols)
+        limits = [_recognise(x, dps // 2) for x in _limits(space, ds, sols, dps)]
+    q = spec.sqrt_q
+    while True:
+        try:
+            with sqrt_extension(q):
+                x, steps = _eps_newton(R, spec, limits, target, progress)
+            break
+        except FieldExtensionError as exc:
+            rad = getattr(exc, "radicand", None)
+            q_new = squarefree_rational_part(rad) if isinstance(rad, PiField) else None
+            if q is not None or q_new is None:
+                raise
+            q = q_new  # retry with coefficients in Q(pi)(sqrt(q))
+    theta = [t.truncate(target) if t.prec == math.inf and spec.exact is None else t for t in x]
+    if spec.exact is not None:
+        theta = [Series.const(c) for c in limits]
+    fs = FamilySeries(spec, space, theta, order, limits, steps, numeric, field_q=q)
+    if fit and spec.exact is None:
+        fs.fitted_exponents = fit_exponents(R, spec, limits)
+    return fs
+
+
+# ------------------------------------------------------------ eigenvalues
+def _charpoly(M: list[list[Series]]) -> list[Series]:
+    """Coefficients ``c_0..c_m`` of ``det(lambda I - M)`` (Faddeev--LeVerrier, exact)."""
+    m = len(M)
+    ident = [[Series.const(1 if i == j else 0) for j in range(m)] for i in range(m)]
+    coeffs = [Series(0, [])] * (m + 1)
+    coeffs[m] = Series.const(1)
+    Mk = [[Series(0, [])] * m for _ in range(m)]  # M_0 = 0
+    c_prev = Series.const(1)
+    for k in range(1, m + 1):
+        # M_k = M (M_{k-1} + c_{m-k+1} I)
+        A = [[Mk[i][j] + (ident[i][j] * c_prev if i == j else 0) for j in range(m)]
+             for i in range(m)]
+        Mk = [[sum((M[i][t] * A[t][j] for t in range(m)), Series(0, [])) for j in range(m)]
+              for i in range(m)]
+        tr = sum((Mk[i][i] for i in range(m)), Series(0, []))
+        c = tr * Fraction(-1, k)
+        coeffs[m - k] = c
+        c_prev = c
+    return coeffs
+
+
+def _peval(coeffs: list[Series], lam: Series) -> tuple[Series, Series]:
+    """``P(lam)`` and ``P'(lam)`` by Horner."""
+    p = Series(0, [])
+    dp = Series(0, [])
+    for c in reversed(coeffs):
+        dp = dp * lam + p
+        p = p * lam + c
+    return p, dp
+
+
+def eigenvalue_series(H: Any, gram: list) -> list[Series]:
+    """Series of the eigenvalues of ``H v = lambda G v`` (``G = diag(gram)`` for a list of
+    series, or the full matrix for a list of lists).
+
+    Newton--Puiseux on the characteristic polynomial: its Newton polygon gives
+    each root's order ``eps^w`` and leading coefficient (a root of an edge
+    polynomial, factored over Q(pi)); a simple root is lifted by Newton's
+    iteration on series, a repeated one by shifting ``lambda = eps^w mu + nu``
+    and recursing on ``nu``. A root still repeated at the available precision is
+    returned with its multiplicity (listed that many times).
+    """
+    m = len(gram)
+    Hl = [[(H[i][j] if not isinstance(H, np.ndarray) else H[i, j]) for j in range(m)]
+          for i in range(m)]
+    if isinstance(gram[0], list):  # a full Gram matrix: M = G^{-1} H column by column
+        cols = [solve_series(gram, [Hl[i][j] for i in range(m)]) for j in range(m)]
+        M = [[cols[j][i] for j in range(m)] for i in range(m)]
+    else:
+        M = [[Hl[i][j] / gram[i] for j in range(m)] for i in range(m)]
+    P = _charpoly(M)
+    return _poly_roots(P, None)
+
+
+def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
+    """Roots (with multiplicity) in Q(pi) of ``sum coeffs[i] mu^i`` (nonzero root part)."""
+    T = sp.Symbol("T")
+    mu = sp.Symbol("mu")
+    expr = sum((c.to_sympy().subs(sp.pi, T) * mu**i for i, c in coeffs.items()), sp.S.Zero)
+    qs = {c.qv for c in coeffs.values() if isinstance(c, Quad) and c.qv}
+    out = []
+    if not qs:
+        poly = sp.Poly(expr, mu, domain=sp.QQ.frac_field(T))
+        facs = [(f.as_expr(), m) for f, m in poly.factor_list()[1]]
+        ext = None
+    else:  # coefficients in Q(sqrt q)(T): clear denominators, factor over Q(sqrt q)
+        ext = sp.sqrt(qs.pop())
+        num = sp.numer(sp.together(expr))
+        facs = sp.factor_list(sp.expand(num), mu, T, extension=ext)[1]
+    for f, mult in facs:
+        fp = sp.Poly(f, mu)
+        if fp.degree() == 0:
+            continue
+        if fp.degree() != 1:
+            raise FieldExtensionError(
+                f"edge polynomial factor {f} (T = pi) has no root in the coefficient field")
+        a1, a0 = fp.all_coeffs()
+        root = sp.radsimp(sp.cancel(-(a0 / a1))).subs(T, sp.pi)
+        if root == 0:
+            continue
+        if ext is None:
+            out.append((PiField.from_sympy(root), mult))
+        else:
+            with sqrt_extension(int(ext**2)):
+                out.append((coerce_coefficient(sp.sympify(root)), mult))
+    return out
+
+
+def _shift(P: list[Series], c: Series) -> list[Series]:
+    """Coefficients of ``P(c + nu)`` in ``nu`` (Taylor shift)."""
+    m = len(P) - 1
+    out = []
+    for j in range(m + 1):
+        tot = Series(0, [])
+        cp = Series.const(1)
+        for i in range(j, m + 1):
+            if i > j:
+                cp = cp * c
+            if P[i].c or not P[i].is_exact_zero():
+                tot = tot + P[i] * cp * math.comb(i, j)
+        out.append(tot)
+    return out
+
+
+def _poly_roots(P: list[Series], wmin: int | None) -> list[Series]:
+    """All roots of ``sum P[i] lam^i`` of valuation ``> wmin`` (all roots if None)."""
+    m = len(P) - 1
+    while m > 0 and P[m].is_exact_zero():
+        m -= 1
+    # roots equal to zero to the known precision
+    k0 = 0
+    while k0 < m and not P[k0].c:
+        if not P[k0].is_exact_zero():
+            raise SeriesPrecisionError(
+                f"characteristic polynomial coefficient {k0} is zero only to O(eps^{P[k0].prec})")
+        k0 += 1
+    roots: list[Series] = []
+    if k0:
+        prec = min(int(P[i].prec) for i in range(k0)) if k0 else 0
+        roots += [Series(0, [], max(prec, (wmin or 0) + 1))] * k0
+    pts = [(i, P[i].v) for i in range(k0, m + 1) if P[i].c]
+    hull: list = []
+    for pt in pts:
+        while len(hull) >= 2 and _cross(hull[-2], hull[-1], pt) <= 0:
+            hull.pop()
+        hull.append(pt)
+    # a coefficient zero to its precision must lie above the polygon for sure
+    for i in range(k0, m + 1):
+        if not P[i].c:
+            for (i0, v0), (i1, v1) in zip(hull, hull[1:], strict=False):
+                if i0 < i < i1 and P[i].prec <= v0 + Fraction(v1 - v0, i1 - i0) * (i - i0):
+                    raise SeriesPrecisionError(
+                        f"characteristic polynomial coefficient {i} unresolved")
+    cap = Series.cap if Series.cap != math.inf else 24
+    for (i0, v0), (i1, v1) in zip(hull, hull[1:], strict=False):
+        slope = Fraction(v0 - v1, i1 - i0)
+        if wmin is not None and slope <= wmin:
+            continue
+        if slope.denominator != 1:
+            raise FieldExtensionError(f"an eigenvalue of fractional order eps^{slope}")
+        w = int(slope)
+        coeffs = {}
+        for i in range(i0, i1 + 1):
+            vv = v0 - w * (i - i0)
+            if P[i].prec <= vv:
+                raise SeriesPrecisionError(
+                    f"characteristic polynomial coefficient {i} not known to order {vv}")
+            if P[i].c and P[i].v <= vv:
+                coeffs[i - i0] = P[i].coeff(vv)
+        for mu0, mult in _factor_edge(coeffs):
+            lead = Series.monomial(mu0, w)
+            if mult == 1:
+                lam = lead
+                with series_cap(cap):
+                    for _ in range(12):
+                        p, dp = _peval(P, lam)
+                        new = lam - p / dp
+                        if new == lam:
+                            break
+                        lam = new
+                roots.append(lam)
+            else:
+                with series_cap(cap):
+                    Q = _shift(P, lead)
+                    if all(not Q[i].c for i in range(mult)):
+                        roots += [lead.truncate(min(int(Q[i].prec) for i in range(mult)))] * mult
+                        continue
+                    subs = _poly_roots(Q, w)
+                if len(subs) != mult:
+                    raise FieldExtensionError(
+                        f"could not separate a {mult}-fold eigenvalue near "
+                        f"{mu0.to_sympy()} eps^{w}")
+                roots += [lead + nu for nu in subs]
+    return roots
+
+
+def _cross(o, a, b) -> Fraction:
+    return Fraction((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
+
+
+def evaluate_truncated(s: Series, eps_value: Any, n: int, dps: int = 50):
+    """``sum_{k < n} c_k eps^k`` (absolute orders) at a numeric ``eps`` (mpmath)."""
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    e = mp.mpf(eps_value)
+    tot = mp.zero
+    for i, c in enumerate(s.c):
+        k = s.v + i
+        if k >= n:
+            break
+        tot += to_mpf(c, mp) * e**k
+    return tot
+
+
+
+# ------------------------------------------------------------------ output
+def family_eigenvalues(spec: FamilySpec | str, order: int, *, dps: int = 60,
+                       max_extra: int | None = None) -> tuple[FamilySeries, list[dict]]:
+    """The family's series with eigenvalue series known to ``O(eps^{order+1})``.
+
+    Clustered eigenvalues (equal leading terms) lose orders in the characteristic
+    polynomial; the parameters are recomputed to higher order until every
+    eigenvalue reaches ``order`` (or ``max_extra`` is exhausted: then each
+    eigenvalue reports the order it is known to).
+    """
+    if isinstance(spec, str):
+        spec = get_family(spec)
+    max_extra = 2 * order + 14 if max_extra is None else max_extra
+    extra = 6
+    while True:
+        fs = family_series(spec, order, dps=dps, extra=extra, fit=False)
+        try:
+            ev = fs.eigenvalues()
+        except SeriesPrecisionError:
+            if extra >= max_extra:
+                raise
+            extra = min(max_extra, extra + 4)
+            continue
+        if all(e["series"].prec > order for e in ev) or extra >= max_extra:
+            return fs, ev
+        lack = max(order + 1 - int(e["series"].prec) for e in ev)
+        extra = min(max_extra, extra + max(lack, 4))
+
+
+def _coeff_strings(s: Series, lo: int, hi: int) -> list[str]:
+    out = []
+    for k in range(lo, hi + 1):
+        if k >= s.prec:
+            break
+        out.append(str(s.coeff(k).to_sympy()))
+    return out
+
+
+def series_json(fs: FamilySeries, eigen: list[dict] | None = None) -> dict:
+    """JSON-ready dictionary: coefficient lists (sympy-parsable strings) of ``eps^0..eps^N``."""
+    N = fs.order
+    loss = fs.loss_series()
+    out: dict = {
+        "family": fs.family.name,
+        "isotropy": fs.family.isotropy,
+        "description": fs.family.description,
+        "eps": "d**(-1/2)",
+        "order": N,
+        "parameters": {nm: _coeff_strings(t, 0, N)
+                       for nm, t in zip(fs.names, fs.theta, strict=True)},
+        "limits": {nm: str(c.to_sympy()) for nm, c in zip(fs.names, fs.limits, strict=True)},
+        "correction_orders": dict(zip(fs.names, fs.correction_orders, strict=True)),
+        "fitted_exponents": ({nm: (None if e is None else round(e, 4))
+                              for nm, e in zip(fs.names, fs.fitted_exponents, strict=True)}
+                             if fs.fitted_exponents else None),
+        "loss": _coeff_strings(loss, 0, N),
+    }
+    if eigen is not None:
+        out["eigenvalues"] = [
+            {"irrep": e["irrep"], "multiplicity": e["multiplicity"],
+             "lowest_power": min(0, e["series"].v),
+             "coefficients": _coeff_strings(e["series"], min(0, e["series"].v), N),
+             "known_to_order": (None if e["series"].prec == math.inf
+                                else int(e["series"].prec) - 1)}
+            for e in eigen]
+    return out
+
+
+def latex_expansion(s: Series, lo: int, hi: int, symbol: str = r"\varepsilon") -> str:
+    """``c_lo eps^lo + ... + c_hi eps^hi + O(eps^{hi+1})`` in LaTeX (terms in order)."""
+    terms = []
+    top = hi
+    for k in range(lo, hi + 1):
+        if k >= s.prec:
+            top = k - 1
+            break
+        c = s.coeff(k)
+        if c.is_zero():
+            continue
+        ce = c.to_sympy()
+        body = sp.latex(ce)
+        if isinstance(ce, sp.Add):
+            body = rf"\left({body}\right)"
+        mono = "" if k == 0 else (symbol if k == 1 else f"{symbol}^{{{k}}}")
+        if k == 0:
+            terms.append(body)
+        elif body == "1":
+            terms.append(mono)
+        elif body == "-1":
+            terms.append("-" + mono)
+        else:
+            terms.append(rf"{body}\,{mono}")
+    text = " + ".join(terms) if terms else "0"
+    text = text.replace("+ - ", "- ")
+    if s.prec != math.inf:
+        text += rf" + O\!\left({symbol}^{{{top + 1}}}\right)"
+    return text
+
+
+def series_latex(fs: FamilySeries, eigen: list[dict] | None = None) -> str:
+    """The expansions as a LaTeX ``align*`` block, ``eps = d^{-1/2}``."""
+    N = fs.order
+    lines = [rf"% family {fs.family.name} (isotropy {fs.family.isotropy}), "
+             rf"\varepsilon = d^{{-1/2}}", r"\begin{align*}"]
+    for p, t in zip(fs.space.params, fs.theta, strict=True):
+        lines.append(rf"  {p.latex} &= {latex_expansion(t, 0, N)} \\")
+    lines.append(rf"  \mathcal{{L}} &= {latex_expansion(fs.loss_series(), 0, N)} \\")
+    for e in eigen or []:
+        s = e["series"]
+        mult = sp.latex(sp.sympify(e["multiplicity"]))
+        lines.append(rf"  \lambda_{{\mathrm{{{e['irrep']}}}}}\ [\times {mult}] &= "
+                     rf"{latex_expansion(s, min(0, s.v), N)} \\")
+    lines[-1] = lines[-1].rstrip(" \\")
+    lines.append(r"\end{align*}")
+    return "\n".join(lines)

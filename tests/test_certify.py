@@ -1,0 +1,112 @@
+"""Interval certificates: they prove what is true, and refuse (or disprove) what is not."""
+
+import mpmath
+import pytest
+
+from symbolic import model
+from symbolic.certify import certify_point, krawczyk
+from symbolic.families import FAMILIES, family
+from symbolic.solve import newton, system_for
+from symbolic.spectrum import spectrum
+
+
+def _contains(ball, value) -> bool:
+    import flint
+
+    with flint.ctx.workprec(400):
+        return ball.contains(flint.arb(mpmath.nstr(value, 100)))
+
+
+@pytest.fixture(scope="module")
+def d11_cert():
+    f = family("spurious-d-1,1")
+    return certify_point(f.isotropy, f.seed_values, 10, dps=60)
+
+
+def test_d11_minimum_is_proved_with_enclosures(d11_cert):
+    c = d11_cert
+    assert c.verdict == "proved" and c.classification == "minimum" and c.index == 0
+    f = family("spurious-d-1,1")
+    r = newton(f.isotropy, f.seed_values, 10, dps=60)
+    # loss enclosure contains the 60-digit reduced loss and the full-matrix loss
+    assert _contains(c.loss, system_for(f.isotropy).loss(r.values, 10, dps=60))
+    W = f.space.matrix(r.values, 10)
+    assert _contains(c.loss, model.loss(W, backend="mpmath", dps=60))
+    assert c.loss.rad() < 1e-40
+    # every eigenvalue of the spectrum lies in an enclosure of its irrep, multiplicities
+    # add up to k d = 100
+    s = spectrum(f.isotropy, r.values, 10, dps=60)
+    assert sum(m for _, m, _ in c.eigenvalues) == 100
+    for e in s.eigenvalues:
+        assert any(lab == e.irrep and _contains(b, e.value) for lab, _, b in c.eigenvalues)
+    j = c.to_json(25)
+    assert j["certified"] is True and j["loss"][0] < j["loss"][1]
+
+
+@pytest.mark.parametrize("d", [10, 20, 1000, "10.5"])
+def test_global_minimum_exactly_parallel_rows(d):
+    c = certify_point("d", {"D1": "1", "O1": "0"}, d, dps=50)
+    assert c.verdict == "proved" and c.classification == "minimum"
+    assert _contains(c.loss, 0)
+    lo = min(float(b.mid()) for _, _, b in c.eigenvalues)
+    assert abs(lo - (0.25 - 1 / (2 * 3.141592653589793))) < 1e-12
+
+
+@pytest.mark.parametrize("name,d", [("saddle-d-1,1", 10), ("bounded-d", 1000),
+                                    ("spurious-d-1,1", "10.5")])
+def test_other_families(name, d):
+    f = FAMILIES[name]
+    vals = f.seed_values if d == 10 else f.point(d, digits=40)
+    c = certify_point(f.isotropy, vals, d, dps=50)
+    assert c.verdict == "proved"
+    assert c.classification == ("saddle" if f.kind == "saddle" else "minimum")
+
+
+def test_shifted_box_is_not_certified():
+    f = family("spurious-d-1,1")
+    r = newton(f.isotropy, f.seed_values, 10, dps=60)
+    shifted = list(r.values)
+    shifted[0] += mpmath.mpf(10) ** -20  # far outside a box of radius 1e-30
+    verdict, reason, _ = krawczyk(f.isotropy, shifted, "1e-30", 10, prec=300)
+    assert verdict == "disproved", reason
+    c = certify_point(f.isotropy, shifted, 10, dps=60, radius="1e-30", refine=False)
+    assert c.verdict != "proved" and not c.certified
+    assert c.to_json(10)["certified"] is False
+
+
+def test_random_point_is_not_certified():
+    c = certify_point("d-1,1", ["0.3", "0.1", "-0.2", "0.5", "0.05"], 10, dps=40,
+                      refine=False)
+    assert c.verdict in ("disproved", "unknown")
+    assert c.classification == "unknown"
+
+
+def test_too_large_box_is_never_a_false_proof():
+    f = family("spurious-d-1,1")
+    c = certify_point(f.isotropy, f.seed_values, 10, dps=40, radius="0.3")
+    assert c.verdict in ("unknown", "proved")
+    if c.verdict == "proved":  # then the box holds the root and enclosures are valid
+        assert c.loss.contains(c.loss.mid())
+
+
+def test_degenerate_point_is_not_classified():
+    """A critical point with zero Hessian eigenvalues (a non-isolated set of L):
+    existence in Fix(H) may be proved, the type must not be."""
+    from symbolic.census import census
+
+    cz = census("d-1,1", 10, digits=40, starts=150)
+    degenerate = [p for p in cz.points if p.spectrum.index is None]
+    if not degenerate:
+        pytest.skip("no degenerate isolated point in this census")
+    p = degenerate[0]
+    c = certify_point("d-1,1", p.values, 10, dps=40)
+    assert c.classification == "unknown" and c.index is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["global-minimum", "spurious-d-1,1", "spurious-d-2,2"])
+@pytest.mark.parametrize("d", [20, 1000, 10**6])
+def test_families_at_large_d(name, d):
+    f = FAMILIES[name]
+    c = certify_point(f.isotropy, f.point(d, digits=50), d, dps=60)
+    assert c.verdict == "proved" and c.classification == "minimum"
