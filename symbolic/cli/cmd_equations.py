@@ -1,0 +1,63 @@
+"""``relusym equations``: the symmetry-reduced critical-point equations, symbolic in d."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+__all__ = ["register"]
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "equations",
+        help="print the reduced critical-point equations and loss on Fix(H)",
+        description="Parameters of Fix(H) with their orbit sizes (polynomials in d), the "
+        "reduced gradient equations and the loss, exact in pi, square roots and arccos. "
+        "Example: relusym equations --isotropy d-1,1 --format latex",
+    )
+    p.add_argument("--isotropy", required=True, help="isotropy, e.g. 'd-1,1'")
+    p.add_argument("--format", choices=["text", "latex", "json"], default="text")
+    p.add_argument("--d", help="substitute a value of d (default: keep d symbolic)")
+    p.add_argument("--document", action="store_true",
+                   help="with --format latex: a complete compilable document")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sympy as sp
+
+    from symbolic.groups import D_SYMBOL, parse_d, parse_isotropy
+    from symbolic.solve import system_for
+
+    space = parse_isotropy(args.isotropy)
+    d = None
+    if args.d is not None:
+        d = parse_d(args.d)
+        space.check_d(d)
+    if args.format == "latex":
+        from symbolic.export.latex import equations_latex, latex_document
+
+        print(latex_document(space, d=d) if args.document else equations_latex(space, d=d))
+        return 0
+    rs = system_for(space)
+    sub = {} if d is None else {D_SYMBOL: sp.nsimplify(d)}
+    loss = rs.loss_expr.subs(sub)
+    grads = [g.subs(sub) for g in rs.gradient_exprs]
+    if args.format == "json":
+        print(json.dumps({
+            "isotropy": space.label,
+            "d": "d" if d is None else str(args.d),
+            "parameters": [{"name": q.name, "latex": q.latex,
+                            "orbit_size": str(q.orbit_size)} for q in space.params],
+            "loss": sp.srepr(loss) if False else str(loss),
+            "equations": {q.name: str(g) for q, g in zip(space.params, grads, strict=True)},
+        }, indent=2))
+        return 0
+    print(f"Fix({space.label}): {space.dim} parameters (independent of d)")
+    for q in space.params:
+        print(f"  {q.name:6} orbit size {q.orbit_size}")
+    print(f"\nloss = {loss}\n")
+    for q, g in zip(space.params, grads, strict=True):
+        print(f"d loss / d {q.name} = {g} = 0\n")
+    return 0

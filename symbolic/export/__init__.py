@@ -1,0 +1,1 @@
+"""Exports of relusym results: LaTeX (:mod:`symbolic.export.latex`)."""
