@@ -14,7 +14,7 @@ from typing import Any
 
 import mpmath
 
-__all__ = ["decimal", "interval"]
+__all__ = ["decimal", "interval", "short"]
 
 
 def decimal(x: Any, digits: int) -> str:
@@ -81,3 +81,14 @@ def _outward(a, digits: int, direction: int) -> str:
     with mpmath.workdps(digits + 10):
         return mpmath.nstr(mpmath.mpf(out.numerator) / out.denominator, digits + 2,
                            strip_zeros=True, min_fixed=-5, max_fixed=digits + 3)
+
+
+def short(s: str, n: int) -> str:
+    """Shorten a decimal string to about ``n`` characters for a table, keeping its
+    exponent (JSON output keeps every digit)."""
+    if len(s) <= n:
+        return s
+    if "e" in s:
+        mant, exp = s.split("e")
+        return mant[: max(3, n - len(exp) - 1)] + "e" + exp
+    return s[:n]

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from symbolic.formatting import decimal, interval
+from symbolic.formatting import decimal, interval, short
 from symbolic.groups import parse_d
 
 __all__ = ["build_report", "write_report", "markdown", "latex"]
@@ -79,7 +79,7 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
         out["families"].append(entry)
         c = entry["certificate"]
         log(f"  {name}: {c['verdict']} {c['classification']} (index {c['index']}), "
-            f"loss {_short(entry['loss'], 14)}, {entry['seconds']} s")
+            f"loss {short(entry['loss'], 14)}, {entry['seconds']} s")
     if transitions:
         try:
             from symbolic.transition import find_transition
@@ -94,16 +94,6 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
         except Exception as exc:  # pragma: no cover - reported
             out["transitions_error"] = str(exc)
     return out
-
-
-def _short(s: str, n: int) -> str:
-    """Shorten a decimal string, keeping its exponent."""
-    if len(s) <= n:
-        return s
-    if "e" in s:
-        mant, exp = s.split("e")
-        return mant[: max(3, n - len(exp) - 1)] + "e" + exp
-    return s[:n]
 
 
 def _idx(i):
@@ -132,7 +122,7 @@ def markdown(rep: dict) -> str:
         c = e["certificate"]
         lines.append(f"| {e['name']} | `{e['isotropy']}` | "
                      f"{'yes' if e['found_by_gradient_descent'] else 'no'} | {c['verdict']} | "
-                     f"{c['classification']} ({c['index']}) | {_short(e['loss'], 20)} |")
+                     f"{c['classification']} ({c['index']}) | {short(e['loss'], 20)} |")
     series = [e for e in rep["families"] if "loss_series" in e]
     if series:
         lines += ["", "## Loss expansions in eps = d^(-1/2) (exact coefficients)", ""]

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from symbolic.formatting import short
+
 __all__ = ["register"]
 
 
@@ -84,23 +86,13 @@ def _print_table(out: dict, digits: int) -> None:
         idx = p.get("index")
         idx = "degen" if (p.get("degenerate") or ("index" in p and idx is None)) else \
             ("-" if idx is None else str(idx))
-        vals = "  ".join(f"{_short(p['params'][n], w - 2):>{w}}" for n in names)
+        vals = "  ".join(f"{short(p['params'][n], w - 2):>{w}}" for n in names)
         note = f"  (isotropy {p['larger_isotropy']})" if p.get("larger_isotropy") else ""
         cert = "  certified" if p.get("certified") else ""
-        print(f"{i:>3} {_short(p['loss'], w - 2):>{w}} {idx:>6}  {vals}{note}{cert}")
+        print(f"{i:>3} {short(p['loss'], w - 2):>{w}} {idx:>6}  {vals}{note}{cert}")
     for s in out["sets"]:
         dim = (f"dimension {s['dimension']} in Fix" if "dimension" in s else
                f"{s['zero_hessian_eigenvalues']} zero Hessian eigenvalues")
         print(f"  non-isolated critical set: loss {s['loss']}, {dim}, "
               f"{s['newton_endpoints']} points found")
     sys.stdout.flush()
-
-
-def _short(s: str, n: int) -> str:
-    """Shorten a decimal string for the table (the JSON keeps every digit)."""
-    if len(s) <= n:
-        return s
-    if "e" in s:
-        mant, exp = s.split("e")
-        return mant[: max(3, n - len(exp) - 1)] + "e" + exp
-    return s[:n]

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     import sympy as sp
 
     from symbolic.groups import D_SYMBOL, parse_d, parse_isotropy
-    from symbolic.solve import system_for
+    from symbolic.reduced import reduced_system
 
     space = parse_isotropy(args.isotropy)
     d = None
@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(latex_document(space, d=d) if args.document else equations_latex(space, d=d))
         return 0
-    rs = system_for(space)
-    sub = {} if d is None else {D_SYMBOL: sp.nsimplify(d)}
+    rs = reduced_system(space.label)
+    sub = {} if d is None else {D_SYMBOL: sp.Rational(str(d))}
     loss = rs.loss_expr.subs(sub)
     grads = [g.subs(sub) for g in rs.gradient_exprs]
     if args.format == "json":
@@ -50,13 +50,13 @@ def run(args: argparse.Namespace) -> int:
             "d": "d" if d is None else str(args.d),
             "parameters": [{"name": q.name, "latex": q.latex,
                             "orbit_size": str(q.orbit_size)} for q in space.params],
-            "loss": sp.srepr(loss) if False else str(loss),
+            "loss": str(loss),
             "equations": {q.name: str(g) for q, g in zip(space.params, grads, strict=True)},
         }, indent=2))
         return 0
     print(f"Fix({space.label}): {space.dim} parameters (independent of d)")
     for q in space.params:
-        print(f"  {q.name:6} orbit size {q.orbit_size}")
+        print(f"  {q.name:6} orbit size {sp.factor(q.orbit_size)}")
     print(f"\nloss = {loss}\n")
     for q, g in zip(space.params, grads, strict=True):
         print(f"d loss / d {q.name} = {g} = 0\n")

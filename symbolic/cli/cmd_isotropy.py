@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from symbolic.errors import ShapeError
+
 __all__ = ["register"]
 
 
@@ -12,27 +14,55 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "isotropy",
         help="detect the isotropy group and parameters of a weight matrix",
-        description="Find H in the block family, the row/column permutations bringing W to "
-        "block form, and its parameters. Example: relusym isotropy --W point.json",
+        description="Find H in the block family (see docs/isotropy.md), the row/column "
+        "permutations bringing W to block form, and its parameters (decimal strings). "
+        "Example: relusym isotropy --W point.json",
     )
-    p.add_argument("--W", required=True, help="JSON file: list of rows (numbers or strings)")
+    p.add_argument("--W", required=True,
+                   help="JSON file: a list of rows (numbers or decimal strings), k x d, k >= d")
     p.add_argument("--tol", type=float, default=1e-8, help="tolerance for equal entries")
+    p.add_argument("--digits", type=int, default=20, help="digits of the printed parameters")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from symbolic.cli.cmd_evaluate import _read_matrix
-    from symbolic.detect import detect_isotropy
+def read_matrix(path: str, mp) -> list[list]:
+    """Read a JSON list of rows; entries (numbers or strings) become ``mp.mpf`` exactly."""
+    try:
+        with open(path) as fh:
+            data = json.load(fh, parse_float=str, parse_int=str)
+    except OSError as exc:
+        raise ShapeError(f"cannot read W from {path!r}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise ShapeError(f"W file {path!r} is not valid JSON: {exc}") from None
+    if not isinstance(data, list) or not data or not all(isinstance(r, list) for r in data):
+        raise ShapeError("W must be a non-empty JSON list of rows")
+    if len({len(r) for r in data}) != 1 or not data[0]:
+        raise ShapeError("W: all rows must have the same (positive) length")
+    out = []
+    for i, row in enumerate(data):
+        try:
+            out.append([mp.mpf(str(x)) for x in row])
+        except (ValueError, TypeError):
+            raise ShapeError(f"W: row {i} has an entry that is not a number") from None
+    return out
 
-    W = _read_matrix(args.W, "W")
+
+def run(args: argparse.Namespace) -> int:
     import mpmath
 
+    from symbolic.detect import detect_isotropy
+    from symbolic.errors import RelusymError
+
+    if not 1 <= args.digits <= 50:
+        raise RelusymError(f"--digits {args.digits}: use 1..50")
+    if not args.tol > 0:
+        raise RelusymError(f"--tol {args.tol}: must be positive")
     mp = mpmath.MPContext()
     mp.dps = 50
-    Wm = [[mp.mpf(x) for x in row] for row in W]
-    det = detect_isotropy(Wm, tol=args.tol)
-    out = det.to_json(20)
+    W = read_matrix(args.W, mp)
+    det = detect_isotropy(W, tol=args.tol)
+    out = det.to_json(args.digits)
     if args.json:
         print(json.dumps(out, indent=2))
         return 0

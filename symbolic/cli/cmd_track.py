@@ -31,9 +31,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.cli.cmd_census import _short
     from symbolic.cli.cmd_spectrum import parse_params
     from symbolic.errors import IsotropyError, RelusymError
+    from symbolic.formatting import short
     from symbolic.groups import parse_isotropy
     from symbolic.track import track
 
@@ -76,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
     for i, p in enumerate(pts):
         if i % args.every and i != len(pts) - 1:
             continue
-        print(f"{p['d']:>22} {_short(p['loss'], w):>{w}}  "
-              + "  ".join(f"{_short(p['params'][n], w):>{w}}" for n in names))
+        print(f"{p['d']:>22} {short(p['loss'], w):>{w}}  "
+              + "  ".join(f"{short(p['params'][n], w):>{w}}" for n in names))
     if cert is not None:
         print("certificate at the target: " + json.dumps(out["certificate"]))
     return 0 if b.status == "reached" else 3
