@@ -218,11 +218,13 @@ class ArbBackend(Backend):
             return arb(x)
         if isinstance(x, str):
             return arb(x)
-        if hasattr(x, "_mpf_"):  # mpmath number: exact binary value
-            import mpmath as _m
-
-            man, exp = _m.mpf(x).man_exp
-            return arb(man) * arb(2) ** exp if exp >= 0 else arb(man) / arb(2) ** (-exp)
+        if hasattr(x, "_mpf_"):  # mpmath number: its exact binary value
+            sign, man, exp, _ = x._mpf_
+            if not man:
+                return arb(0)
+            man = -int(man) if sign else int(man)
+            two = arb(2)
+            return arb(man) * two ** int(exp) if exp >= 0 else arb(man) / two ** int(-exp)
         try:
             import sympy
 
