@@ -78,3 +78,20 @@ def test_vanishing_quotient_limits():
 def test_unknown_backend():
     with pytest.raises(RelusymError):
         get_backend("fortran")
+
+
+def test_arb_number_from_high_precision_mpmath_is_exact():
+    """Regression: converting an mpf must keep its sign and all of its bits."""
+    from flint import arb, ctx, fmpq
+
+    from symbolic.backends import ArbBackend
+
+    mp = mpmath.MPContext()
+    mp.dps = 60
+    x = -mp.mpf(1) / 3
+    be = ArbBackend(prec=400)
+    with be.context():
+        b = be.number(x)
+        assert b < 0
+        assert abs(b - arb(fmpq(-1, 3))) < arb(10) ** -58
+    assert ctx.prec == 53
