@@ -88,7 +88,12 @@ def _print_table(out: dict, digits: int) -> None:
             ("-" if idx is None else str(idx))
         vals = "  ".join(f"{short(p['params'][n], w - 2):>{w}}" for n in names)
         note = f"  (isotropy {p['larger_isotropy']})" if p.get("larger_isotropy") else ""
-        cert = "  certified" if p.get("certified") else ""
+        cert = ""
+        if p.get("certified"):
+            c = p["certificate"]
+            kind = c["classification"] if c["classification"] != "unknown" else \
+                "type not certified"
+            cert = f"  certified isolated in Fix ({kind})"
         print(f"{i:>3} {short(p['loss'], w - 2):>{w}} {idx:>6}  {vals}{note}{cert}")
     for s in out["sets"]:
         dim = (f"dimension {s['dimension']} in Fix" if "dimension" in s else
