@@ -178,7 +178,9 @@ def track(
             bar.close()
             branch.message = f"reached d = {_dstr(d1)} in {len(branch.points) - 1} steps"
             return branch
-        if rr.iterations <= 4:
+        # a good prediction converges in about log2(digits / accuracy of the predictor)
+        # Newton steps: grow the step while corrections stay that quick
+        if rr.iterations <= 3 + max(0, math.ceil(math.log2(digits / 15))):
             h = min(h * 1.6, 0.5)
     bar.close()
     branch.status = "lost"
