@@ -66,6 +66,8 @@ class Backend:
     name: str = "abstract"
     exact: bool = False
     rigorous: bool = False
+    #: whether ``vq`` uses its ``bound`` (only interval backends need it)
+    needs_bound: bool = False
 
     def context(self):
         """A context manager inside which this backend's arithmetic is valid."""
@@ -149,6 +151,8 @@ class MpmathBackend(Backend):
 
     def number(self, x):
         mp = self.mp
+        if type(x) is int:
+            return mp.mpf(x)
         if isinstance(x, Fraction):
             return mp.mpf(x.numerator) / x.denominator
         if isinstance(x, (np.floating, np.integer)):
@@ -179,8 +183,15 @@ class MpmathBackend(Backend):
     def angle(self, S, C, A, B):
         return self.mp.atan2(S, C)
 
-    @_elementwise
     def vq(self, num, G, bound):
+        if not isinstance(G, np.ndarray):  # one pair: a scalar G, num may be an array
+            if G <= 0:
+                return num * 0 if isinstance(num, np.ndarray) else self.mp.zero
+            return num * (1 / self.mp.sqrt(G))
+        return self._vq_elementwise(num, G, bound)
+
+    @_elementwise
+    def _vq_elementwise(self, num, G, bound):
         if G <= 0:
             return self.mp.zero
         return num / self.mp.sqrt(G)
@@ -194,6 +205,7 @@ class ArbBackend(Backend):
 
     name = "arb"
     rigorous = True
+    needs_bound = True
 
     def __init__(self, prec: int | None = None, dps: int | None = None):
         import flint
@@ -246,8 +258,13 @@ class ArbBackend(Backend):
     def angle(self, S, C, A, B):
         return self.flint.arb.atan2(S, C)
 
-    @_elementwise
     def vq(self, num, G, bound):
+        if not isinstance(G, np.ndarray) and G > 0:  # one pair, G proved positive
+            return num * (1 / G.sqrt())
+        return self._vq_elementwise(num, G, bound)
+
+    @_elementwise
+    def _vq_elementwise(self, num, G, bound):
         arb = self.flint.arb
         if G > 0:
             return num / G.sqrt()

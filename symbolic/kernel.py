@@ -98,7 +98,7 @@ def bilinear(be: Backend, h: PairHessian, A, wx, wy, xy, Qx, Qy, xx, yy):
     # otherwise try (slowly) to convert a numpy array before deferring to it.
     out = xy * h.c_I + wx * wy * h.c_ww
     if not _is_zero(h.c_QQ):
-        bound = be.sqrt(xx * yy) * (A * h.S)
+        bound = be.sqrt(xx * yy) * (A * h.S) if be.needs_bound else None
         out = out + be.vq(Qx * Qy, h.G, bound) * h.c_QQ
     if not _is_zero(h.c_wQ):
         out = out + (wx * Qy + Qx * wy) * h.c_wQ
