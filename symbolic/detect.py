@@ -18,6 +18,24 @@ form, and its parameters:
    unpaired row classes are row-only blocks (extra neurons, ``k > d``);
 4. the parameters are orbit averages, and the reconstruction
    ``space.matrix(values, d)`` is checked against the permuted matrix.
+
+Conventions where ``S_k x S_d`` leaves a choice (all choices describe the same
+point up to the loss-preserving permutations): the spec is canonical -- the
+largest block written ``d-<rest>``, the others as literals, largest first, then
+row-only blocks, largest first; blocks of equal size are ordered by their class
+(arbitrary but deterministic); in a ``2 x 2`` square ``[[a, b], [b, a]]`` both
+values form a permutation pattern and ``D`` is taken as the one of larger
+absolute value (as at the identity and in the catalogued spurious minima); literal
+size-1 row and column classes are paired preferring the larger diagonal entry.
+If the values give the point a larger group of the family than intended (e.g.
+``D_2 = D_1`` and ``P_{12} = P_{21} = O_1`` in ``Fix(d-1,1)``), the larger group
+is reported, since the classes in step 2 are those of the point.
+
+Limitations: entries are clustered by single linkage (a chain of values each within
+``tol`` of the next is one value; the reconstruction check then rejects a wrong
+reading). A row-only neuron that duplicates the row of a diagonal block of size 1
+(two equal neurons, one of them in the square part) merges with it in step 2 and
+the point is rejected as not in the family.
 """
 
 from __future__ import annotations
@@ -92,9 +110,10 @@ def _refine(L: np.ndarray) -> tuple[list[int], list[int]]:
         rc, cc = nrc, ncc
 
 
-def _diagonal_match(L: np.ndarray, rows: list[int], cols: list[int]):
+def _diagonal_match(L: np.ndarray, Wf: np.ndarray, rows: list[int], cols: list[int]):
     """If L[rows][:, cols] has the diagonal pattern, the matching row -> col; else None."""
     S = L[np.ix_(rows, cols)]
+    F = Wf[np.ix_(rows, cols)]
     p = len(rows)
     if p == 1:
         return {rows[0]: cols[0]}
@@ -103,7 +122,14 @@ def _diagonal_match(L: np.ndarray, rows: list[int], cols: list[int]):
         return dict(zip(rows, cols, strict=True))
     if len(vals) != 2:
         return None
-    for dval in vals:
+    # a 2 x 2 square [[a, b], [b, a]]: both values fit; D = the larger in absolute value
+    # (1 vs 0 at the identity; the negative diagonal of the small block of the known
+    # spurious minima), then the larger
+    def key(lab):
+        v = float(F[S == lab][0])
+        return (abs(v), v)
+
+    for dval in sorted(vals, key=key, reverse=True):
         mask = S == dval
         if np.all(mask.sum(axis=0) == 1) and np.all(mask.sum(axis=1) == 1):
             return {rows[i]: cols[int(np.argmax(mask[i]))] for i in range(p)}
@@ -135,7 +161,7 @@ def detect_isotropy(W: Any, tol: float = 1e-8) -> Detection:
         for ccl, cols in cclasses.items():
             if len(cols) != len(rows):
                 continue
-            match = _diagonal_match(L, rows, cols)
+            match = _diagonal_match(L, Wf, rows, cols)
             if match is None:
                 continue
             proper = len(np.unique(L[np.ix_(rows, cols)])) == 2 or len(rows) == 1

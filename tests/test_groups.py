@@ -73,3 +73,59 @@ def test_refine_embedding_reproduces_the_matrix():
     fv = [float(sp.sympify(info["embedding"][s]).subs(sub)) for s in fine.symbols]
     d = 7
     assert np.allclose(np.array(fs.matrix(th, d), float), np.array(fine.matrix(fv, d), float))
+
+
+@pytest.mark.parametrize("spec,k,names", [
+    ("d;1", D_SYMBOL + 1, ["D1", "O1", "R11"]),
+    ("d-1,1;1", D_SYMBOL + 1, ["D1", "O1", "D2", "P12", "P21", "R11", "R12"]),
+    ("d-1,1;2,1", D_SYMBOL + 3,
+     ["D1", "O1", "D2", "P12", "P21", "R11", "R12", "R21", "R22"]),
+    ("d;d", 2 * D_SYMBOL, ["D1", "O1", "R11"]),
+])
+def test_row_only_blocks(spec, k, names):
+    """Row-only blocks add rows (k > d) with one parameter per column block; rows of a
+    row-only block are all equal (S_m permutes them), columns are untouched."""
+    fs = parse_isotropy(spec)
+    assert sp.expand(fs.k_expr - k) == 0 and fs.names == names
+    d = 5
+    th = np.random.default_rng(2).normal(size=fs.dim)
+    W = np.array(fs.matrix(th, d), dtype=float)
+    assert W.shape == (int(k.subs(D_SYMBOL, d)), d)
+    start = d
+    for blk in fs.extra:  # rows of one row-only block are equal
+        m = int(blk.size.subs(D_SYMBOL, d))
+        assert np.all(W[start:start + m] == W[start])
+        start += m
+    # orbit sizes of the R parameters: (size of the row-only block) x (column block size)
+    masks = fs.orbit_masks(d)
+    for q in fs.params:
+        if q.kind == "R":
+            assert masks[q.name].sum() == int(q.orbit_size.subs(D_SYMBOL, d))
+            assert masks[q.name][:d].sum() == 0  # only in the extra rows
+
+
+@pytest.mark.parametrize("bad,msg", [
+    ("d;0", "< 1"), ("d;x", "only integers"), ("d-1,1;", "empty block"), (";1", "empty block"),
+    ("d;-1", "< 1"), ("d*2", "affine"), ("d-1,1;1-d", "decreases"),
+])
+def test_malformed_row_only(bad, msg):
+    with pytest.raises(IsotropyError, match=msg):
+        parse_isotropy(bad)
+
+
+def test_d_too_small_messages_name_the_block_and_the_minimum():
+    with pytest.raises(IsotropyError, match=r"block d - 2 has size 1.*smallest integer d is 4"):
+        parse_isotropy("d-2,2").check_d(3)
+    with pytest.raises(IsotropyError, match=r"row-only block d - 3 .*smallest integer d is 5"):
+        parse_isotropy("d-2,2;d-3").check_d(4)
+    with pytest.raises(IsotropyError, match="integer d"):
+        parse_isotropy("d-1,1").matrix([1, 0, 1, 0, 0], "10.5")
+    fs = parse_isotropy("d-1,1")
+    with pytest.raises(IsotropyError, match="missing"):
+        fs.values_list({"D1": 1})
+    with pytest.raises(IsotropyError, match="5 parameters"):
+        fs.values_list([1, 2])
+    # fractional d is fine for the sizes (the reduced system evaluates there)
+    from fractions import Fraction
+
+    assert fs.sizes("10.5") == ([Fraction(19, 2), 1], [])

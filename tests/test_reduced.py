@@ -47,20 +47,43 @@ def test_reduced_equals_full_all_d(spec, d):
     _check(spec, d, d)
 
 
-def test_symbolic_expressions_match_compiled_at_fractional_d():
-    rs = ReducedSystem("d-1,1")
-    th = [sp.Rational(9, 10), sp.Rational(1, 50), sp.Rational(-4, 5), sp.Rational(1, 20),
-          sp.Rational(1, 10)]
+@pytest.mark.parametrize("spec", GROUPS)
+def test_symbolic_expressions_match_compiled_at_fractional_d(spec):
+    """At d = 21/2 the sympy expressions (loss, gradient, Hessian; exact in pi, sqrt,
+    acos) evaluated by sympy agree with the compiled mpmath and numpy evaluators."""
+    rs = ReducedSystem(spec)
+    rng = np.random.default_rng(7)
+    th = [sp.Rational(int(x), 1000) for x in rng.integers(-1500, 1500, size=rs.space.dim)]
     sub = dict(zip(rs.space.symbols, th, strict=True))
     sub[D_SYMBOL] = sp.Rational(21, 2)
-    exact = [sp.N(g.subs(sub), 40) for g in rs.gradient_exprs]
-    num = rs.gradient([str(x) for x in th], "10.5", backend="mpmath", dps=45)
-    for a, b in zip(exact, num, strict=True):
-        assert abs(float(a) - float(b)) < 1e-30
-        assert abs(sp.Float(mpmath.nstr(b, 40), 40) - a) < sp.Float(10) ** -35
-    # the loss between d = 10 and 11 is the polynomial-in-d continuation
-    L = [rs.loss([str(x) for x in th], dd, dps=40) for dd in (10, "10.5", 11)]
-    assert min(L[0], L[2]) - 1 < L[1] < max(L[0], L[2]) + 1
+    tol = sp.Float(10, 50) ** -35
+
+    def close(expr, value):
+        exact = sp.N(expr.xreplace(sub), 45)
+        return abs(exact - sp.Float(mpmath.nstr(value, 45), 45)) < tol * (1 + abs(exact))
+
+    args = [str(x) for x in th]
+    assert close(rs.loss_expr, rs.loss(args, "10.5", dps=50))
+    g = rs.gradient(args, "10.5", dps=50)
+    assert all(close(e, v) for e, v in zip(rs.gradient_exprs, g, strict=True))
+    H = rs.hessian(args, "10.5", dps=50)
+    n = rs.space.dim
+    assert all(close(rs.hessian_exprs[i, j], H[i, j]) for i in range(n) for j in range(n))
+    gn = rs.gradient([float(x) for x in th], 10.5, backend="numpy")
+    assert np.allclose(gn, [float(x) for x in g], rtol=1e-10, atol=1e-12)
+
+
+def test_loss_is_polynomial_continuation_in_d():
+    """Between integer d the loss is the same closed form: the value at 10.5 lies on the
+    curve through d = 10, 10.5, 11 given by the symbolic expression (not interpolated)."""
+    rs = ReducedSystem("d-1,1")
+    th = ["0.9", "0.02", "-0.8", "0.05", "0.1"]
+    sub = {s: sp.Rational(v) for s, v in zip(rs.space.symbols, th, strict=True)}
+    f = sp.lambdify(D_SYMBOL, rs.loss_expr.xreplace(sub), "mpmath")
+    for dd in ("10", "10.5", "11", "1000.25"):
+        with mpmath.workdps(40):
+            ref = f(mpmath.mpf(dd))
+        assert abs(rs.loss(th, dd, dps=40) - ref) < mpmath.mpf(10) ** -30 * (1 + abs(ref))
 
 
 def test_huge_d_and_backends_agree():
