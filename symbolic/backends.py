@@ -125,8 +125,8 @@ class SympyBackend(Backend):
     @_elementwise
     def angle(self, S, C, A, B):
         if S == 0:
-            # Structurally parallel pairs only arise for identical rows (C = A > 0).
-            return self.sp.S.Zero
+            # Parallel (C > 0) or antiparallel (C < 0) pair: the angle is 0 or pi.
+            return self.sp.pi if self.sp.sympify(C).is_negative else self.sp.S.Zero
         return self.sp.acos(C / self.sp.sqrt(A * B))
 
     @_elementwise
@@ -256,7 +256,13 @@ class ArbBackend(Backend):
 
     @_elementwise
     def angle(self, S, C, A, B):
-        return self.flint.arb.atan2(S, C)
+        arb = self.flint.arb
+        if C < 0:
+            # Near antiparallel pairs S's ball touches 0 and atan2(S, C) would straddle
+            # its branch cut at the negative axis (a ball of width 2 pi); S >= 0, so
+            # t = pi - atan2(S, -C) is the same angle, evaluated where atan2 is analytic.
+            return arb.pi() - arb.atan2(S, -C)
+        return arb.atan2(S, C)
 
     def vq(self, num, G, bound):
         if not isinstance(G, np.ndarray) and G > 0:  # one pair, G proved positive

@@ -56,7 +56,8 @@ def _check_matrix(M: Any, name: str) -> np.ndarray:
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ShapeError(f"{name} must be a non-empty 2-d matrix, got shape {arr.shape}")
     for (i, j), x in np.ndenumerate(arr):
-        if isinstance(x, (bool, np.bool_)) or x is None:
+        if isinstance(x, (bool, np.bool_, complex, np.complexfloating, list, tuple, dict)) \
+                or x is None:
             raise ShapeError(f"{name}[{i},{j}] = {x!r} is not a number")
         try:
             xf = float(x)
@@ -72,10 +73,17 @@ def _check_matrix(M: Any, name: str) -> np.ndarray:
 def as_matrix(M: Any, be: Backend, name: str = "W") -> np.ndarray:
     """Validate ``M`` and convert it to the backend's array type."""
     arr = _check_matrix(M, name)
-    if be.name == "numpy":
-        return arr.astype(float)
+    out = np.empty(arr.shape, dtype=float if be.name == "numpy" else object)
     with be.context():
-        return np.vectorize(be.number, otypes=[object])(arr)
+        for idx, x in np.ndenumerate(arr):
+            try:
+                out[idx] = be.number(x)
+            except (TypeError, ValueError, ArithmeticError):
+                raise ShapeError(
+                    f"{name}[{idx[0]},{idx[1]}] = {x!r} is not a number the {be.name} "
+                    "backend can use"
+                ) from None
+    return out
 
 
 def _setup(W, V, backend, dps):

@@ -7,46 +7,94 @@ import pytest
 import sympy as sp
 
 from symbolic import model
-from symbolic.backends import get_backend
+from symbolic.backends import ArbBackend, get_backend
 from symbolic.errors import RelusymError
 
 W = [["0.5", "-0.25", "1"], ["1.5", "0.125", "-0.75"], ["-1", "1", "0.5"]]
 
+POINTS = {
+    "generic": (W, None),
+    "non-dyadic, k != d, general V": (
+        [["0.1", "-0.3", "1"], ["1.5", "0.7", "-0.75"]],
+        [["1", "0.2", "0"], ["0", "0.9", "0.5"], ["0.3", "0", "1"], ["0", "-0.1", "0.2"]],
+    ),
+    "parallel and antiparallel rows": (
+        [["0.2", "0", "0"], ["0.1", "0", "0"], ["0", "0.3", "0.3"], ["0", "-0.3", "-0.3"]], None),
+    "global minimum": ([[1, 0, 0], [0, 1, 0], [0, 0, 1]], None),
+}
 
-def test_numpy_mpmath_agree_and_arb_contains_60_digit_values():
-    Wf = np.array(W, dtype=float)
-    for fn in (model.loss, model.gradient, model.hessian):
-        ref = fn(W, backend="mpmath", dps=60)
-        ball = fn(W, backend="arb", dps=40)
-        flt = fn(Wf)
-        ref_a = np.atleast_1d(np.asarray(ref, dtype=object)).ravel()
-        ball_a = np.atleast_1d(np.asarray(ball, dtype=object)).ravel()
-        flt_a = np.atleast_1d(np.asarray(flt, dtype=float)).ravel()
-        for r, b, f in zip(ref_a, ball_a, flt_a, strict=True):
-            from flint import arb, ctx
 
-            with ctx.workprec(300):
-                assert b.contains(arb(mpmath.nstr(r, 60))) or \
-                    abs(b - arb(mpmath.nstr(r, 60))) < arb(10) ** -55, (b, r)
-            assert b.rad() < 1e-30
-            assert abs(float(r) - f) < 1e-12 * max(1, abs(f))
+def _flat(x):
+    return np.atleast_1d(np.asarray(x, dtype=object)).ravel()
+
+
+@pytest.mark.parametrize("name", list(POINTS))
+@pytest.mark.parametrize("fn", [model.loss, model.gradient, model.hessian],
+                         ids=["loss", "gradient", "hessian"])
+def test_arb_ball_contains_60_digit_mpmath_and_numpy_agrees(name, fn):
+    """The arb ball (40 digits) CONTAINS the 60-digit mpmath value (converted exactly,
+    bit for bit), is tight, and float64 agrees with both to ~1e-13."""
+    Wp, Vp = POINTS[name]
+    ref = _flat(fn(Wp, Vp, backend="mpmath", dps=60))
+    ball = _flat(fn(Wp, Vp, backend="arb", dps=40))
+    flt = np.atleast_1d(np.asarray(
+        fn(np.array(Wp, dtype=float), None if Vp is None else np.array(Vp, dtype=float)),
+        dtype=float)).ravel()
+    exact = ArbBackend(prec=400)
+    assert len(ref) == len(ball) == len(flt)
+    with exact.context():
+        for r, b, f in zip(ref, ball, flt, strict=True):
+            assert b.contains(exact.number(r)), (b, r)
+            assert b.rad() < 1e-35
+            assert abs(float(r) - f) < 1e-13 * max(1, abs(f)), (r, f)
 
 
 def test_arb_detects_wrong_values():
-    """The containment test above can fail: a perturbed value is not in the ball."""
-    from flint import arb
-
+    """The containment test above can fail: a value moved by 1e-30 is not in the ball."""
     ball = model.loss(W, backend="arb", dps=40)
     ref = model.loss(W, backend="mpmath", dps=60)
-    assert not ball.contains(arb(mpmath.nstr(ref + mpmath.mpf(10) ** -30, 60)))
+    exact = ArbBackend(prec=400)
+    with exact.context():
+        assert ball.contains(exact.number(ref))
+        assert not ball.contains(exact.number(ref + mpmath.mpf(10) ** -30))
 
 
-def test_sympy_exact_value_matches():
-    Ws = [[sp.Rational(1, 2), sp.Rational(-1, 4)], [sp.Integer(1), sp.Rational(3, 2)]]
-    exact = model.loss(Ws, backend="sympy")
-    assert exact.has(sp.pi) and exact.has(sp.acos)
-    val = model.loss([["0.5", "-0.25"], ["1", "1.5"]], backend="mpmath", dps=50)
-    assert abs(sp.N(exact, 50) - sp.Float(mpmath.nstr(val, 50), 50)) < sp.Float(10) ** -45
+@pytest.mark.parametrize("Wq,Vq", [
+    ([[sp.Rational(1, 2), sp.Rational(-1, 4)], [sp.Integer(1), sp.Rational(3, 2)]], None),
+    ([[sp.Rational(1, 2), sp.Rational(-1, 4), 1], [sp.Rational(3, 2), sp.Rational(1, 8), 0]],
+     [[1, 0, sp.Rational(1, 2)], [0, 1, 0]]),
+    ([[2, 0], [1, 0]], None),                      # parallel rows: the exact limit
+    ([[1, 0], [0, -1]], None),                     # a row antiparallel to its target
+    ([[1, 0], [-2, 0], [0, 1]], None),             # antiparallel rows
+])
+def test_sympy_exact_values_match_mpmath(Wq, Vq):
+    """sympy keeps pi, radicals and acos exact; evaluated at 50 digits it is the
+    mpmath value, for loss, gradient and Hessian."""
+    def dec(M):
+        return None if M is None else [[str(sp.Rational(x)) for x in r] for r in M]
+
+    assert isinstance(model.loss(Wq, Vq, backend="sympy"), sp.Basic)
+    for fn in (model.loss, model.gradient, model.hessian):
+        ex = _flat(fn(Wq, Vq, backend="sympy"))
+        num = _flat(fn(_mp_rationals(dec(Wq)), _mp_rationals(dec(Vq)),
+                       backend="mpmath", dps=50))
+        for e, n in zip(ex, num, strict=True):
+            assert abs(sp.N(e, 50) - sp.Float(mpmath.nstr(n, 50), 50)) < sp.Float(10) ** -45
+
+
+def test_sympy_loss_is_exact():
+    Wq = [[sp.Rational(1, 2), sp.Rational(-1, 4)], [sp.Integer(1), sp.Rational(3, 2)]]
+    exact = model.loss(Wq, backend="sympy")
+    assert exact.has(sp.pi) and exact.has(sp.acos) and not exact.atoms(sp.Float)
+    # antiparallel row and target: exactly 1/2 (relu(-x) - relu(x) = -x)
+    assert model.loss([[1, 0], [0, -1]], backend="sympy") == sp.Rational(1, 2)
+
+
+def _mp_rationals(M):
+    """Rational strings "p/q" as Fractions (exact input for the mpmath backend)."""
+    from fractions import Fraction
+
+    return None if M is None else [[Fraction(x) for x in r] for r in M]
 
 
 def test_mpmath_precision_is_per_call_and_does_not_leak():

@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from symbolic.errors import RelusymError, ShapeError
+from symbolic.errors import PrecisionError, ShapeError
 
 __all__ = ["register"]
 
@@ -30,7 +30,9 @@ def register(subparsers) -> None:
     p.add_argument("--k", type=int, help="number of rows (for --W random; default d)")
     p.add_argument("--seed", type=int, default=0, help="seed for --W random")
     p.add_argument("--V", help="target: a JSON file with a list of rows (default I_d)")
-    p.add_argument("--backend", choices=["numpy", "mpmath", "arb"], default="mpmath")
+    p.add_argument("--backend", choices=["numpy", "mpmath", "arb"], default="mpmath",
+                   help="mpmath (default; at digits + 10 dps), arb (balls; the loss also "
+                   "as a rigorous enclosure; spectrum from midpoints) or numpy (float64)")
     p.add_argument("--digits", type=int, default=20, help="significant digits (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
@@ -61,14 +63,19 @@ def _group(values, tol):
 
 def run(args: argparse.Namespace) -> int:
     from symbolic import model
+    from symbolic.backends import get_backend
     from symbolic.formatting import decimal
 
     if not 1 <= args.digits <= 1000:
-        raise RelusymError(f"--digits {args.digits}: use 1..1000")
+        raise PrecisionError(f"--digits {args.digits}: use 1..1000")
     if args.W in ("identity", "random"):
         if not args.d or args.d < 1:
             raise ShapeError(f"--W {args.W} needs --d >= 1")
+        if args.k is not None and args.k < 1:
+            raise ShapeError(f"--k {args.k}: use k >= 1")
         if args.W == "identity":
+            if args.k is not None and args.k != args.d:
+                raise ShapeError("--W identity has k = d rows; drop --k or use --W random")
             W = np.eye(args.d).astype(int).tolist()
         else:
             rng = np.random.default_rng(args.seed)
@@ -77,9 +84,13 @@ def run(args: argparse.Namespace) -> int:
         W = _read_matrix(args.W, "W")
     V = _read_matrix(args.V, "V") if args.V else None
     be, dps = args.backend, args.digits + 10
-    L = model.loss(W, V, backend=be, dps=dps)
-    g = model.gradient(W, V, backend=be, dps=dps)
-    H = model.hessian(W, V, backend=be, dps=dps)
+    backend = get_backend(be, dps=dps)  # one backend (one private precision) for all
+    L = model.loss(W, V, backend=backend)
+    g = model.gradient(W, V, backend=backend)
+    H = model.hessian(W, V, backend=backend)
+    k, d = g.shape
+    if args.d is not None and args.d != d:
+        raise ShapeError(f"W has width {d} but --d {args.d} was given")
     n = H.shape[0]
     if be == "numpy" or n > 150:
         Hf = np.array(H, dtype=float) if be != "arb" else \
@@ -87,13 +98,16 @@ def run(args: argparse.Namespace) -> int:
         ev = list(np.linalg.eigvalsh((Hf + Hf.T) / 2))
         gnorm = float(np.sqrt(np.sum(np.array(g, dtype=float) ** 2)))
         tol = 1e-9
-        fmt = repr
+        fmt = lambda x: repr(float(x))  # noqa: E731
         note = "float64 eigvalsh"
     else:
-        import mpmath
+        if be == "mpmath":
+            mp = backend.mp  # the backend's private context at digits + 10 dps
+        else:
+            import mpmath
 
-        mp = mpmath.MPContext()
-        mp.dps = dps
+            mp = mpmath.MPContext()
+            mp.dps = dps
         if be == "arb":
             conv = lambda x: mp.mpf(x.mid().str(dps + 5, radius=False))  # noqa: E731
         else:
@@ -101,22 +115,31 @@ def run(args: argparse.Namespace) -> int:
         Hm = mp.matrix([[conv(x) for x in row] for row in H])
         ev = list(mp.eigsy(Hm, eigvals_only=True))
         gnorm = mp.sqrt(sum(conv(x) ** 2 for x in np.ravel(g)))
-        tol = mp.mpf(10) ** (-(args.digits - 2))
+        # eigsy at digits + 10 dps is accurate far beyond the printed digits, so the
+        # grouping tolerance separates every pair that differs in the printed digits
+        tol = mp.mpf(10) ** (-(args.digits + 3))
         fmt = lambda x: decimal(x, args.digits)  # noqa: E731
         note = f"mpmath eigsy at {dps} digits"
     groups = _group(ev, tol)
     Lstr = decimal(L, args.digits) if be != "numpy" else repr(float(L))
     out = {
-        "k": len(W), "d": len(W[0]), "backend": be, "loss": Lstr,
+        "k": k, "d": d, "backend": be, "loss": Lstr,
         "gradient_norm": fmt(gnorm),
         "spectrum": [{"value": fmt(v), "multiplicity": m} for v, m in groups],
         "spectrum_method": note,
     }
+    if be == "arb":
+        from symbolic.formatting import interval
+
+        out["loss_enclosure"] = interval(L, args.digits)
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
     print(f"W: {out['k']} x {out['d']}, backend {be}")
     print(f"loss          {Lstr}")
+    if "loss_enclosure" in out:
+        lo, hi = out["loss_enclosure"]
+        print(f"loss in       [{lo}, {hi}] (rigorous)")
     print(f"|grad L|      {out['gradient_norm']}")
     print(f"Hessian spectrum ({note}): {len(groups)} distinct eigenvalues")
     for s in out["spectrum"]:
