@@ -61,6 +61,23 @@ __all__ = [
 INF = math.inf
 
 
+
+
+def _rigorous_sign(x) -> int:
+    """The exact sign of a nonzero-or-zero exact number ``x`` (with ``is_zero`` and
+    ``to_arb(prec)``): arb enclosures at doubling precision until one excludes 0."""
+    if x.is_zero():
+        return 0
+    prec = 64
+    while prec < 100000:
+        v = x.to_arb(prec)
+        if v > 0:
+            return 1
+        if v < 0:
+            return -1
+        prec *= 2
+    raise RelusymError("sign undecided")  # pragma: no cover
+
 class FieldExtensionError(RelusymError):
     """A coefficient outside ``Q(pi)`` would be needed (e.g. an irrational square root)."""
 
@@ -231,17 +248,7 @@ class PiField:
 
     def sign(self) -> int:
         """The exact sign (rigorous: arb evaluation at increasing precision)."""
-        if self.is_zero():
-            return 0
-        prec = 64
-        while prec < 100000:
-            v = self.to_arb(prec)
-            if v > 0:
-                return 1
-            if v < 0:
-                return -1
-            prec *= 2
-        raise RelusymError("sign undecided")  # pragma: no cover
+        return _rigorous_sign(self)
 
     def sqrt(self) -> PiField:
         """Square root (must be a square in Q(pi) and nonnegative)."""
@@ -413,17 +420,8 @@ class Quad:
             return self.a.to_arb(prec) + self.b.to_arb(prec) * arb(self.qv).sqrt()
 
     def sign(self) -> int:
-        if self.is_zero():
-            return 0
-        prec = 64
-        while prec < 100000:
-            v = self.to_arb(prec)
-            if v > 0:
-                return 1
-            if v < 0:
-                return -1
-            prec *= 2
-        raise RelusymError("sign undecided")  # pragma: no cover
+        """The exact sign (rigorous: arb evaluation at increasing precision)."""
+        return _rigorous_sign(self)
 
     def sqrt(self):
         if self.b.is_zero():

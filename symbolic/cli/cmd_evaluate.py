@@ -39,16 +39,9 @@ def register(subparsers) -> None:
 
 
 def _read_matrix(path: str, name: str):
-    try:
-        with open(path) as fh:
-            data = json.load(fh, parse_float=str, parse_int=str)
-    except OSError as exc:
-        raise ShapeError(f"cannot read {name} from {path!r}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise ShapeError(f"{name} file {path!r} is not valid JSON: {exc}") from None
-    if not isinstance(data, list) or not all(isinstance(r, list) for r in data):
-        raise ShapeError(f"{name} must be a JSON list of rows")
-    return data
+    from symbolic.cli.matrix_io import read_matrix_json
+
+    return read_matrix_json(path, name)
 
 
 def _group(values, tol):

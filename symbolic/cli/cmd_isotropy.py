@@ -28,19 +28,10 @@ def register(subparsers) -> None:
 
 def read_matrix(path: str, mp) -> list[list]:
     """Read a JSON list of rows; entries (numbers or strings) become ``mp.mpf`` exactly."""
-    try:
-        with open(path) as fh:
-            data = json.load(fh, parse_float=str, parse_int=str)
-    except OSError as exc:
-        raise ShapeError(f"cannot read W from {path!r}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise ShapeError(f"W file {path!r} is not valid JSON: {exc}") from None
-    if not isinstance(data, list) or not data or not all(isinstance(r, list) for r in data):
-        raise ShapeError("W must be a non-empty JSON list of rows")
-    if len({len(r) for r in data}) != 1 or not data[0]:
-        raise ShapeError("W: all rows must have the same (positive) length")
+    from symbolic.cli.matrix_io import read_matrix_json
+
     out = []
-    for i, row in enumerate(data):
+    for i, row in enumerate(read_matrix_json(path, "W")):
         try:
             out.append([mp.mpf(str(x)) for x in row])
         except (ValueError, TypeError):
