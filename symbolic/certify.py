@@ -144,6 +144,9 @@ def krawczyk(
         m = [_arb_of(c, flint) for c in center]
         rad = [(rho / _arb_of(s, flint).sqrt()).abs_upper() for s in sizes]
         X = [flint.arb(mi.mid(), r) for mi, r in zip(m, rad, strict=True)]
+        # m must be the exact (thin) midpoint of X so that X - m = [-r, r] exactly; a
+        # center given as a rational (e.g. "0.1") converts to a ball, not a point.
+        m = [flint.arb(x.mid()) for x in X]
         try:
             fm = list(rs.gradient(m, dd, backend=be))
             JX = rs.hessian(X, dd, backend=be)
@@ -252,14 +255,17 @@ def certify_point(
     dps: int = 60,
     radius: Any = None,
     refine: bool = True,
+    prec: int | None = None,
 ) -> Certificate:
     """Certify a candidate critical point: existence and uniqueness in a small box
     (Krawczyk), then rigorous enclosures of the loss and of every Hessian
     eigenvalue with its multiplicity, and the classification.
 
     ``values``: parameters (list in ``space.params`` order or dict; numbers or
-    decimal strings). With ``refine`` the center is first polished by Newton at
-    ``dps`` digits (the box must still contain the root; it is not assumed).
+    decimal strings). ``prec`` overrides the working precision in bits (default
+    ``3.33 dps + 64``); ``radius`` fixes the box radius instead of the schedule.
+    With ``refine`` the center is first polished by Newton at ``dps`` digits (the
+    box must still contain the root; it is not assumed).
     """
     import flint
 
@@ -272,13 +278,17 @@ def certify_point(
         r = newton(space, vals, dd, dps=min(max(dps, 20), 1000), maxiter=30)
         if r.converged:
             center = r.values
-    prec = int(dps * 3.33) + 64
+    # working precision: 3.33 dps + 64 bits, doubled once if no radius decides
+    precs = [prec] if prec is not None else [int(dps * 3.33) + 64, 2 * (int(dps * 3.33) + 64)]
     tries = [radius] if radius is not None else _radius_schedule(space, center, dd, dps)
-    last = ("unknown", "no radius tried", [])
-    for rho in tries:
-        verdict, reason, box = krawczyk(space, center, rho, dd, prec=prec)
-        last = (verdict, reason, box, rho)
-        if verdict in ("proved", "disproved"):
+    last: tuple = ("unknown", "no radius tried", [], tries[0])
+    for prec in precs:
+        for rho in tries:
+            verdict, reason, box = krawczyk(space, center, rho, dd, prec=prec)
+            last = (verdict, reason, box, rho)
+            if verdict in ("proved", "disproved"):
+                break
+        if last[0] in ("proved", "disproved"):
             break
     verdict, reason, box, rho = last
     cert = Certificate(verdict, reason, mpmath.mpf(str(rho)), box, prec=prec)

@@ -104,8 +104,67 @@ def test_degenerate_point_is_not_classified():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["global-minimum", "spurious-d-1,1", "spurious-d-2,2"])
-@pytest.mark.parametrize("d", [20, 1000, 10**6])
+@pytest.mark.parametrize("d", [20, 1000, 10**6, "20.5"])
 def test_families_at_large_d(name, d):
     f = FAMILIES[name]
     c = certify_point(f.isotropy, f.point(d, digits=50), d, dps=60)
     assert c.verdict == "proved" and c.classification == "minimum"
+
+
+def test_too_low_precision_does_not_claim_a_minimum():
+    """Global minimum at d = 10^6: Hessian entries are O(d), the smallest eigenvalue is
+    0.0908. At 24 bits existence is still proved but eigenvalues cannot be separated
+    from 0: the type must be unknown (at 64 bits the same point is a proved minimum)."""
+    vals = {"D1": "1", "O1": "0"}
+    c = certify_point("d", vals, 10**6, dps=20, prec=24)
+    assert c.classification == "unknown" and c.index is None
+    assert "encloses 0" in c.reason
+    assert c.to_json(10)["classification"] == "unknown"
+    good = certify_point("d", vals, 10**6, dps=20, prec=64)
+    assert good.verdict == "proved" and good.classification == "minimum"
+
+
+def test_non_isolated_critical_point_is_not_proved_isolated():
+    """All rows equal, seen in the finer space d-1,1: the reduced Jacobian there is
+    singular (a zero Hessian eigenvalue in the trivial block of Fix(d-1,1)), so no box
+    can contain a unique zero; Krawczyk must never answer "proved"."""
+    r = newton("d", ["0.155734604090093874", "0.155734604090093874"], 10, dps=50)
+    v = [r.values[0]] * 5
+    J = system_for("d-1,1").hessian(v, 10, backend="mpmath", dps=50)
+    with mpmath.workdps(50):
+        ev = mpmath.eigsy(mpmath.matrix(J.tolist()))[0]
+        assert min(abs(e) for e in ev) < mpmath.mpf(10) ** -40  # independent: singular
+    for rad in ("1e-10", "1e-20", "1e-30"):
+        verdict, _, _ = krawczyk("d-1,1", v, rad, 10, prec=300)
+        assert verdict != "proved"
+    assert certify_point("d-1,1", v, 10, dps=50).verdict != "proved"
+
+
+def test_krawczyk_with_rational_center_disproves_far_box():
+    """A center given as decimal strings (not binary): the box about a point 0.1 away
+    from any root in a tiny box holds no root."""
+    verdict, reason, _ = krawczyk("d", ["0.9", "0.1"], "1e-6", 10, prec=200)
+    assert verdict == "disproved", reason
+
+
+@pytest.mark.parametrize("name", ["spurious-d-2,2"])
+def test_d22_minimum_at_d10(name):
+    f = FAMILIES[name]
+    vals = f.seed_values if f.seed_d == 10 else f.point(10, digits=50)
+    c = certify_point(f.isotropy, vals, 10, dps=60)
+    assert c.verdict == "proved" and c.classification == "minimum"
+    r = newton(f.isotropy, vals, 10, dps=60)
+    assert _contains(c.loss, system_for(f.isotropy).loss(r.values, 10, dps=60))
+    assert _contains(c.loss, model.loss(f.space.matrix(r.values, 10), backend="mpmath", dps=60))
+    assert sum(m for _, m, _ in c.eigenvalues) == 100
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["global-minimum", "spurious-d-1,1"])
+def test_families_at_d_1e8(name):
+    f = FAMILIES[name]
+    vals = f.point(10**8, digits=60)
+    c = certify_point(f.isotropy, vals, 10**8, dps=60)
+    assert c.verdict == "proved" and c.classification == "minimum"
+    r = newton(f.isotropy, vals, 10**8, dps=60)
+    assert _contains(c.loss, system_for(f.isotropy).loss(r.values, 10**8, dps=60))
