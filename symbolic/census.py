@@ -32,7 +32,7 @@ import sympy as sp
 from symbolic.backends import MpmathBackend
 from symbolic.formatting import decimal
 from symbolic.groups import FixedSpace, parse_d, parse_isotropy
-from symbolic.solve import check_digits, newton, newton_float, system_for
+from symbolic.solve import check_digits, guard_digits, newton, newton_float, system_for
 
 __all__ = ["CriticalPoint", "CriticalSet", "Census", "census", "larger_isotropy", "start_design"]
 
@@ -50,6 +50,11 @@ class CriticalPoint:
     larger_isotropy: str | None = None
     spectrum: Any = None
     certificate: Any = None
+
+    @property
+    def isotropy_note(self) -> str | None:
+        """The larger isotropy of the point, if any (name used in notes/interfaces.md)."""
+        return self.larger_isotropy
 
     def params(self) -> dict[str, Any]:
         return dict(zip(self.space.names, self.values, strict=True))
@@ -118,9 +123,13 @@ class Census:
     sets: list[CriticalSet] = field(default_factory=list)
     starts: int = 0
     failed_refinements: int = 0
+    search_d: Any = None
 
     def to_json(self) -> dict:
-        return {
+        extra = {} if self.search_d is None else {
+            "search_d": str(self.search_d),
+            "note": "float64 search at search_d, points continued to d in high precision"}
+        return {**extra,
             "isotropy": self.space.label,
             "d": str(self.d),
             "digits": self.digits,
@@ -326,11 +335,21 @@ def census(
     with_spectrum: bool = True,
     certify: bool = False,
 ) -> Census:
-    """Find, refine and classify every critical point in ``Fix(H)`` at ``d``."""
+    """Find, refine and classify every critical point in ``Fix(H)`` at ``d``.
+
+    For ``d > 10^8`` the float64 search is unreliable (the reduced gradient sums
+    terms of size ``d^3`` that cancel), so the search runs at ``d = 10^8`` and every
+    point found is continued to ``d`` in high precision (:mod:`symbolic.track`);
+    ``Census.search_d`` records this.
+    """
     space = parse_isotropy(space)
     digits = check_digits(digits)
     dnum = parse_d(d)
     space.check_d(dnum)
+    if dnum > SEARCH_D_MAX:
+        return _census_by_continuation(space, dnum, digits=digits, starts=starts, seed=seed,
+                                       progress=progress, with_spectrum=with_spectrum,
+                                       certify=certify)
     S = start_design(space, dnum, starts, seed)
     X, res = newton_float(space, S, dnum)
     ok = np.isfinite(res) & (res < 1e-7)
@@ -359,7 +378,9 @@ def census(
     for x, _ in iso:
         if not seen_before(x, uniq):
             uniq.append(x)
-    be = MpmathBackend(digits + 10)
+    # The loss sums O(d^2) terms of size O(1) that cancel at a minimum: guard digits
+    # keep its absolute error below 10^-digits (W = I: 1e-26 at d = 1e8 without them).
+    be = MpmathBackend(digits + guard_digits(dnum))
     rs = system_for(space)
     bar = _progress(len(uniq), progress, "refine")
     refined: list[CriticalPoint] = []
@@ -385,35 +406,14 @@ def census(
             _spectrum = None
         if _spectrum is not None:
             for p in refined:
-                p.spectrum = _spectrum(space, p.values, dnum, dps=digits + 10)
+                p.spectrum = _spectrum(space, p.values, dnum, dps=digits + guard_digits(dnum))
     if certify:
         from symbolic.certify import certify_point
 
         for p in refined:
             p.certificate = certify_point(space, p.values, dnum, dps=digits + 20)
-    # Degenerate points (zero Hessian eigenvalue) sharing one loss: points of one
-    # non-isolated critical set of L (isolated in Fix(H), but not in the full space).
-    if with_spectrum and refined and refined[0].spectrum is not None:
-        tol_l = 10.0 ** (-(digits // 2))
-        keep, groups_d = [], []
-        for p in refined:
-            if p.spectrum.index is None:
-                for g in groups_d:
-                    if abs(g[0].loss - p.loss) <= tol_l * (1 + abs(p.loss)):
-                        g.append(p)
-                        break
-                else:
-                    groups_d.append([p])
-        grouped = {id(p) for g in groups_d if len(g) > 1 for p in g}
-        keep = [p for p in refined if id(p) not in grouped]
-        for g in groups_d:
-            if len(g) > 1:
-                nzero = sum(e.multiplicity for e in g[0].spectrum.eigenvalues
-                            if abs(e.value) <= g[0].spectrum.tol)
-                out.sets.append(CriticalSet(space, g[0].loss, -1, len(g),
-                                            [float(v) for v in g[0].values],
-                                            zero_eigenvalues=nzero))
-        refined = keep
+    if with_spectrum:
+        refined = _group_degenerate(space, refined, out, digits)
     out.points = refined
     # Non-isolated sets: group singular endpoints by loss.
     groups: list[list] = []
@@ -431,6 +431,84 @@ def census(
                                     list(x)))
     out.sets.sort(key=lambda s: s.loss)
     return out
+
+
+#: Largest d at which the float64 multi-start search is run directly.
+SEARCH_D_MAX = 10**8
+
+
+def _census_by_continuation(space, dnum, *, digits, starts, seed, progress, with_spectrum,
+                            certify) -> Census:
+    from symbolic.track import track
+
+    base = census(space, SEARCH_D_MAX, digits=digits, starts=starts, seed=seed,
+                  progress=progress, with_spectrum=False)
+    out = Census(space, dnum, digits, starts=base.starts, search_d=SEARCH_D_MAX)
+    rs = system_for(space)
+    be = MpmathBackend(digits + guard_digits(dnum))
+    for p in base.points:
+        b = track(space, p.values, SEARCH_D_MAX, dnum, digits=digits, progress=False)
+        if b.status != "reached":
+            out.failed_refinements += 1
+            continue
+        vals = b.points[-1].values
+        xr = np.array([float(v) for v in vals])
+        if any(np.max(np.abs(xr - np.array([float(v) for v in q.values]))
+                      / (1 + np.abs(xr))) < 1e-12 for q in out.points):
+            continue
+        loss = rs.loss(vals, dnum, backend=be)
+        out.points.append(CriticalPoint(space, dnum, digits, vals, loss,
+                                        _residual_at(space, vals, dnum, digits),
+                                        larger_isotropy(space, vals,
+                                                        10.0 ** (-(digits // 2)))))
+    out.points.sort(key=lambda q: q.loss)
+    if with_spectrum:
+        from symbolic.spectrum import spectrum as _spectrum
+
+        for q in out.points:
+            q.spectrum = _spectrum(space, q.values, dnum, dps=digits + guard_digits(dnum))
+        # (singular-Jacobian sets of the search at 10^8 are not continued; degenerate
+        # points continued to d are grouped here)
+        out.points = _group_degenerate(space, out.points, out, digits)
+    if certify:
+        from symbolic.certify import certify_point
+
+        for q in out.points:
+            q.certificate = certify_point(space, q.values, dnum, dps=digits + 20)
+    return out
+
+
+def _group_degenerate(space, refined: list, out: Census, digits: int) -> list:
+    """Degenerate points (zero Hessian eigenvalue) sharing one loss are points of one
+    non-isolated critical set of L (isolated in Fix(H), but not in the full space):
+    report them once, as a :class:`CriticalSet`; return the remaining points."""
+    if not refined or refined[0].spectrum is None:
+        return refined
+    tol_l = 10.0 ** (-(digits // 2))
+    groups_d: list[list] = []
+    for p in refined:
+        if p.spectrum.index is None:
+            for g in groups_d:
+                if abs(g[0].loss - p.loss) <= tol_l * (1 + abs(p.loss)):
+                    g.append(p)
+                    break
+            else:
+                groups_d.append([p])
+    grouped = {id(p) for g in groups_d if len(g) > 1 for p in g}
+    for g in groups_d:
+        if len(g) > 1:
+            nzero = sum(e.multiplicity for e in g[0].spectrum.eigenvalues
+                        if abs(e.value) <= g[0].spectrum.tol)
+            out.sets.append(CriticalSet(space, g[0].loss, -1, len(g),
+                                        [float(v) for v in g[0].values],
+                                        zero_eigenvalues=nzero))
+    return [p for p in refined if id(p) not in grouped]
+
+
+def _residual_at(space, vals, d, digits):
+    from symbolic.solve import newton
+
+    return newton(space, vals, d, dps=digits, maxiter=3).residual
 
 
 class _NoBar:

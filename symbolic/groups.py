@@ -57,6 +57,9 @@ __all__ = [
 #: The dimension ``d`` as a sympy symbol (positive).
 D_SYMBOL = sp.Symbol("d", positive=True)
 
+#: Largest supported dimension (d^2 stays far inside the float64 range).
+MAX_D = 10**100
+
 _TERM = re.compile(r"\s*([+-]?)\s*(\d*)\s*(\*?\s*d)?\s*")
 
 
@@ -82,6 +85,9 @@ def parse_d(value: Any) -> int | Fraction:
         out = int(out)
     if out <= 0:
         raise IsotropyError(f"d = {value!r} must be positive")
+    if out > MAX_D:
+        raise IsotropyError(f"d = {value!r} is too large: relusym supports d up to 1e100 "
+                            "(orbit sizes ~ d^2 must stay within float64 for the search)")
     return out
 
 

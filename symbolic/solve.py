@@ -40,12 +40,22 @@ __all__ = [
     "solve_point",
     "system_for",
     "check_digits",
+    "guard_digits",
     "orbit_sizes",
     "newton_float",
 ]
 
 MIN_DIGITS = 10
 MAX_DIGITS = 1000
+
+
+def guard_digits(d: Any) -> int:
+    """Extra working digits at dimension ``d``: the reduced sums carry terms of size up
+    to ``d^3`` whose leading digits cancel, so ``10 + 3 log10(d)`` digits are added."""
+    import math
+
+    dd = parse_d(d)
+    return 10 + 3 * max(0, int(math.log10(float(dd)) + 1))
 
 
 def check_digits(digits: int) -> int:
@@ -121,9 +131,9 @@ def newton(
     space = parse_isotropy(space)
     dps = check_digits(dps)
     rs = system_for(space)
-    be = MpmathBackend(dps + 10)
-    mp = be.mp
     dnum = parse_d(d)
+    be = MpmathBackend(dps + guard_digits(dnum))
+    mp = be.mp
     space.check_d(dnum)
     dd = be.number(dnum)
     x = [be.number(v) for v in space.values_list(start)]

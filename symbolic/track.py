@@ -30,7 +30,7 @@ import mpmath
 from symbolic.errors import ConvergenceError
 from symbolic.formatting import decimal
 from symbolic.groups import FixedSpace, parse_d, parse_isotropy
-from symbolic.solve import check_digits, newton, system_for
+from symbolic.solve import check_digits, guard_digits, newton, system_for
 
 __all__ = ["BranchPoint", "Branch", "track"]
 
@@ -115,7 +115,7 @@ def track(
         raise ConvergenceError(f"the start does not converge at d = {_dstr(d0)}: {r.reason}")
 
     def loss(values, d):
-        return rs.loss(values, d, backend="mpmath", dps=digits + 10)
+        return rs.loss(values, d, backend="mpmath", dps=digits + guard_digits(d))
 
     branch.points.append(BranchPoint(d0, r.values, loss(r.values, d0), r.iterations))
     if d0 == d1:

@@ -86,6 +86,14 @@ def test_census_cost_and_content_do_not_depend_on_d():
     assert any(abs(L * 1e6 - (0.5 - 2 / np.pi**2)) < 1e-3 for L in losses)
     # ... and the hidden Delta S_d minimum: L -> 1/2 - 1/pi
     assert any(abs(L - (0.5 - 1 / np.pi)) < 1e-3 for L in losses)
+    # the loss keeps its digits at large d despite the cancellation of O(d^2) terms:
+    # at the global minimum W = I it is 0 to the requested digits (was 1e-26 at d = 1e8
+    # without guard digits)
+    gm = [p for p in c.points if p.isotropy_note == "d" and p.loss < 1e-6]
+    assert gm and abs(gm[0].loss) < mpmath.mpf(10) ** -30
+    expected = [1, 0, 1, 0, 0]
+    assert all(mpmath.almosteq(v, x, 1e-25)
+               for v, x in zip(gm[0].values, expected, strict=True))
 
 
 def test_fractional_d_census_is_continuous():
@@ -157,3 +165,22 @@ def test_census_at_larger_d_contains_gd_minima(d, spec):
             matched += 1
     if spec == "d-1,1":
         assert matched >= 1
+
+
+@pytest.mark.slow
+def test_census_beyond_float_range_by_continuation():
+    """d = 1e20: the float64 search runs at 1e8 and the points are continued in d."""
+    c = census("d-1,1", "1e20", digits=30, starts=200)
+    assert c.search_d == 10**8
+    losses = [float(p.loss) for p in c.points]
+    assert any(abs(L * 1e20 - (0.5 - 2 / np.pi**2)) < 1e-8 for L in losses)
+    assert any(abs(L - (0.5 - 1 / np.pi)) < 1e-8 for L in losses)
+    fs = parse_isotropy("d-1,1")
+    from symbolic.solve import system_for
+
+    rs = system_for(fs)
+    for p in c.points:  # every reported point solves the reduced system at d = 1e20
+        g = rs.gradient(p.values, "1e20", dps=90)
+        sizes = [q.orbit_size.subs(q.orbit_size.free_symbols.pop(), 10**20)
+                 if q.orbit_size.free_symbols else q.orbit_size for q in fs.params]
+        assert max(abs(x) / int(s) for x, s in zip(g, sizes, strict=True)) < 1e-25

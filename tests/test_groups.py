@@ -35,7 +35,7 @@ def test_d_too_small_and_parse_d():
     from fractions import Fraction
 
     assert parse_d("10.5") == Fraction(21, 2) and parse_d("1e8") == 10**8
-    for bad in ("ten", "-3", "0", True):
+    for bad in ("ten", "-3", "0", True, "1e400"):
         with pytest.raises(IsotropyError):
             parse_d(bad)
 
