@@ -240,11 +240,66 @@ def enclose_eigenvalues(B, G, *, flint=None) -> tuple[list, str]:
         if not flint.arb(bound).is_finite():
             return [], "eigenvalue enclosure is not finite"
         encl.append(flint.arb(lam.mid(), bound))
-    for a in range(m):
-        for b in range(a + 1, m):
-            if encl[a].overlaps(encl[b]):
-                return [], "eigenvalue enclosures of one block overlap (cluster)"
-    return encl, ""
+    # clusters: overlapping enclosures are merged; the number of eigenvalues in a
+    # window [a, b] about a cluster is counted exactly by Sylvester's law of inertia
+    order = sorted(range(m), key=lambda k: float(encl[k].mid()))
+    groups: list[list[int]] = []
+    for k in order:
+        if groups and encl[groups[-1][-1]].overlaps(encl[k]) or \
+                groups and any(encl[j].overlaps(encl[k]) for j in groups[-1]):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    if all(len(g) == 1 for g in groups):
+        return encl, ""
+    out = []
+    singles = [encl[g[0]] for g in groups if len(g) == 1]
+    for a_, b_ in ((x, y) for i, x in enumerate(singles) for y in singles[i + 1:]):
+        if a_.overlaps(b_):
+            return [], "eigenvalue enclosures of one block overlap (cluster)"
+    for g in groups:
+        if len(g) == 1:
+            out.append(encl[g[0]])
+            continue
+        lo = min(encl[k].lower() for k in g)
+        hi = max(encl[k].upper() for k in g)
+        tiny = flint.arb(2) ** (-(flint.ctx.prec // 2))  # gap resolvable at this precision
+        w = max(hi - lo, tiny * max(abs(lo), abs(hi), flint.arb(1)))
+        a, b = lo - w, hi + w
+        others = [encl[j] for h in groups if h is not g for j in h]
+        win = a.union(b)  # hull of [a, b]
+        if any(win.overlaps(e) for e in others):
+            return [], "eigenvalue enclosures of one block overlap (cluster not isolated)"
+        na, nb = _count_below(M, a, Q, flint), _count_below(M, b, Q, flint)
+        if na is None or nb is None or nb - na != len(g):
+            return [], "eigenvalue enclosures of one block overlap (cluster not counted)"
+        hull = flint.arb(a).union(flint.arb(b))
+        out.extend([hull] * len(g))
+    return out, ""
+
+
+def _count_below(M, c, Q, flint):
+    """Number of eigenvalues ``< c`` of every symmetric matrix in ``M`` (Sylvester):
+    inertia of the congruent ``Q^T (M - c I) Q`` by an interval ``LDL^T`` without
+    pivoting; ``None`` unless every pivot excludes 0 (which also proves Q regular)."""
+    m = len(M)
+    Qa = [[_arb_of(Q[i, j], flint) for j in range(m)] for i in range(m)]
+    S = [[M[i][j] - (c if i == j else 0) for j in range(m)] for i in range(m)]
+    T = [[sum((S[i][k] * Qa[k][j] for k in range(m)), flint.arb(0)) for j in range(m)]
+         for i in range(m)]
+    A = [[sum((Qa[k][i] * T[k][j] for k in range(m)), flint.arb(0)) for j in range(m)]
+         for i in range(m)]
+    neg = 0
+    for k in range(m):
+        p = A[k][k]
+        if not (p > 0 or p < 0):
+            return None
+        neg += p < 0
+        for i in range(k + 1, m):
+            f = A[i][k] / p
+            for j in range(k + 1, m):
+                A[i][j] = A[i][j] - f * A[k][j]
+    return neg
 
 
 def certify_point(

@@ -168,3 +168,81 @@ def test_families_at_d_1e8(name):
     assert c.verdict == "proved" and c.classification == "minimum"
     r = newton(f.isotropy, vals, 10**8, dps=60)
     assert _contains(c.loss, system_for(f.isotropy).loss(r.values, 10**8, dps=60))
+
+
+@pytest.mark.parametrize("space,center", [("d", ["1", "0"]),
+                                          ("d-1,1", ["1", "0", "1", "0", "0"])])
+@pytest.mark.parametrize("d", [10, 1000])
+def test_interval_jacobian_encloses_samples_near_parallel_rows(space, center, d):
+    """Independent check of the arb enclosure of the parallel-row limit: the interval
+    Jacobian over a box about W = I (rows exactly parallel to their targets) contains the
+    mpmath Jacobian at the centre, at corners and at random points of the box."""
+    import random
+
+    import flint
+
+    from symbolic.backends import ArbBackend
+
+    rs = system_for(space)
+    r = mpmath.mpf("1e-3")
+    be = ArbBackend(prec=200)
+    with be.context():
+        X = [flint.arb(c, "1e-3") for c in center]
+        JX = rs.hessian(X, d, backend=be)
+    rng = random.Random(1)
+    n = len(center)
+    pts = [[mpmath.mpf(c) for c in center]]
+    pts += [[mpmath.mpf(c) + r * rng.choice((-1, 1)) for c in center] for _ in range(4)]
+    pts += [[mpmath.mpf(c) + r * (2 * rng.random() - 1) for c in center] for _ in range(4)]
+    for p in pts:
+        J = rs.hessian(p, d, backend="mpmath", dps=40)
+        for i in range(n):
+            for j in range(n):
+                assert _contains(JX[i, j], J[i, j]), (p, i, j)
+
+
+def test_eigenvalue_enclosures_match_full_matrix_hessian():
+    """Full (kd)x(kd) Hessian at the d-1,1 spurious minimum (d = 10): every eigenvalue
+    (float64) lies in an enclosure, and each enclosure holds exactly its multiplicity."""
+    import numpy as np
+
+    f = family("spurious-d-1,1")
+    c = certify_point(f.isotropy, f.seed_values, 10, dps=50)
+    assert c.verdict == "proved"
+    r = newton(f.isotropy, f.seed_values, 10, dps=50)
+    W = np.array(f.space.matrix(r.values, 10), dtype=float)
+    ev = np.linalg.eigvalsh(np.array(model.hessian(W, backend="numpy"), dtype=float))
+    encl = [(m, float(b.mid()), float(b.rad()) + 1e-9) for _, m, b in c.eigenvalues]
+    for e in ev:
+        assert any(abs(e - mid) <= rad for _, mid, rad in encl), e
+    for m, mid, rad in encl:
+        assert sum(abs(e - mid) <= rad for e in ev) >= m
+
+
+def test_clustered_block_eigenvalues_are_counted_by_inertia():
+    """W = I seen in Fix(d-1,1): the std[1] block has a double eigenvalue 1/4 - 1/(2 pi)
+    (enclosures overlap); the count is proved by Sylvester inertia. Checked against the
+    full 100 x 100 Hessian (W = I exactly, float64)."""
+    import numpy as np
+
+    c = certify_point("d-1,1", ["1", "0", "1", "0", "0"], 10, dps=40)
+    assert c.verdict == "proved" and c.classification == "minimum", c.reason
+    assert sum(m for _, m, _ in c.eigenvalues) == 100
+    lam = 0.25 - 1 / (2 * np.pi)
+    assert sum(m for lab, m, b in c.eigenvalues if abs(float(b.mid()) - lam) < 1e-10) == 45
+    ev = np.linalg.eigvalsh(np.array(model.hessian(np.eye(10)), dtype=float))
+    assert np.sum(np.abs(ev - lam) < 1e-9) == 45
+
+
+def test_enclose_eigenvalues_cluster_with_negative_signs():
+    import flint
+
+    from symbolic.certify import enclose_eigenvalues
+
+    a = flint.arb
+    B = [[a(-1), a(0), a(0)], [a(0), a(-1), a(0)], [a(0), a(0), a(2)]]
+    G = [[a(1), a(0), a(0)], [a(0), a(1), a(0)], [a(0), a(0), a(1)]]
+    encl, why = enclose_eigenvalues(B, G)
+    assert why == ""
+    assert sum(e < 0 for e in encl) == 2 and sum(e > 0 for e in encl) == 1
+    assert all(e.contains(-1) for e in encl[:2]) and encl[2].contains(2)
