@@ -44,6 +44,7 @@ __all__ = [
     "ArbBackend",
     "NumpyBackend",
     "get_backend",
+    "arb_from_mpf",
 ]
 
 
@@ -231,12 +232,7 @@ class ArbBackend(Backend):
         if isinstance(x, str):
             return arb(x)
         if hasattr(x, "_mpf_"):  # mpmath number: its exact binary value
-            sign, man, exp, _ = x._mpf_
-            if not man:
-                return arb(0)
-            man = -int(man) if sign else int(man)
-            two = arb(2)
-            return arb(man) * two ** int(exp) if exp >= 0 else arb(man) / two ** int(-exp)
+            return arb_from_mpf(x)
         try:
             import sympy
 
@@ -311,6 +307,19 @@ class NumpyBackend(Backend):
 
     def to_str(self, x, digits):
         return repr(float(x))
+
+
+def arb_from_mpf(x):
+    """The exact binary value of an mpmath number as an arb (sign and every bit kept,
+    whatever the precision of the context the number came from)."""
+    from flint import arb
+
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return arb(0)
+    man = -int(man) if sign else int(man)
+    two = arb(2)
+    return arb(man) * two ** int(exp) if exp >= 0 else arb(man) / two ** int(-exp)
 
 
 def get_backend(name: str | Backend, *, dps: int = 50, prec: int | None = None) -> Backend:

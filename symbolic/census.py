@@ -149,7 +149,6 @@ def start_design(space: FixedSpace, d: Any, n_random: int, seed: int) -> np.ndar
     rng = np.random.default_rng(seed)
     dfl = float(parse_d(d))
     names = space.names
-    kinds = [q.kind for q in space.params]
     big = np.array([_is_big_orbit(q) for q in space.params])
     starts = []
     # structured: signs on the diagonal blocks, off-diagonal 0 or 2/d
@@ -171,7 +170,6 @@ def start_design(space: FixedSpace, d: Any, n_random: int, seed: int) -> np.ndar
         s = scales[rng.integers(0, 3)]
         x = np.where(big, x * s, x * rng.choice([0.5, 1.0, 1.5]))
         starts.append(x)
-    del kinds
     return np.array(starts)
 
 

@@ -40,7 +40,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from symbolic.backends import ArbBackend
+from symbolic.backends import ArbBackend, arb_from_mpf
 from symbolic.formatting import decimal, interval
 from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
 from symbolic.solve import newton, system_for
@@ -111,12 +111,7 @@ def _arb_of(x, flint):
         return flint.arb(x)
     if not hasattr(x, "_mpf_"):
         raise TypeError(f"cannot convert {x!r} exactly to arb")
-    if x == 0:
-        return flint.arb(0)
-    sign, man, exp, _ = x._mpf_  # exact binary value, whatever its context's precision
-    man = -int(man) if sign else int(man)
-    return flint.arb(int(man)) * flint.arb(2) ** int(exp) if exp >= 0 else \
-        flint.arb(int(man)) / flint.arb(2) ** int(-exp)
+    return arb_from_mpf(x)
 
 
 def krawczyk(
