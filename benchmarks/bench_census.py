@@ -1,8 +1,13 @@
 """Census and continuation cost versus d (the reduction makes it independent of d).
 
-Prints the census time of Fix(d-1,1) at 50 digits for d = 10, 1000, 1e6, 1e8 (400
-random starts + structured ones, spectra included), and the time to track the
-spurious d-1,1 family from d = 10 to each d.
+Prints the census time of Fix(d-1,1), Fix(d-2,1,1), Fix(d-3,1,1,1) at d = 20 (30
+digits, default search: 400 starts, coarse seeds, deflation, adaptive batches) with
+the search record; the census time of Fix(d-1,1) at 50 digits for d = 10, 1000, 1e6,
+1e8, and the time to track the spurious d-1,1 family from d = 10 to each d.
+
+Before the deflated/seeded search (main at 2026-12-01, 2 shared cores, 30 digits,
+d = 20): d-1,1 9.3 s (7 points, 2 sets), d-2,1,1 44.1 s (29 points, 3 sets),
+d-3,1,1,1 354.8 s (56 points, 2 sets).
 
     python benchmarks/bench_census.py
 """
@@ -21,6 +26,14 @@ def main() -> None:
     t0 = time.perf_counter()
     census("d-1,1", 10, digits=20, starts=10)  # warm caches (spectrum systems)
     print(f"one-off build + warm-up: {time.perf_counter() - t0:.2f} s")
+    for iso in ("d-1,1", "d-2,1,1", "d-3,1,1,1"):
+        t = time.perf_counter()
+        c = census(iso, 20, digits=30, progress=False)
+        dt = time.perf_counter() - t
+        s = c.search
+        print(f"census {iso:>10} d = 20: {dt:7.1f} s  {len(c.points)} points, "
+              f"{len(c.sets)} sets; {s['total_starts']} starts, last new class at "
+              f"#{s['last_new_class_at_start']}, {s['classes']} classes", flush=True)
     base = None
     for d in (10, 1000, 10**6, "1e8"):
         t = time.perf_counter()

@@ -37,6 +37,9 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from symbolic.errors import RelusymError
+from symbolic.parsing import parse_number
+
 __all__ = [
     "Backend",
     "SympyBackend",
@@ -111,9 +114,23 @@ class SympyBackend(Backend):
         self.sp = sympy
 
     def number(self, x):
-        if isinstance(x, Fraction):
-            return self.sp.Rational(x.numerator, x.denominator)
-        return self.sp.sympify(x)
+        """An exact sympy number. Strings go through :func:`parse_number` (never
+        ``sympify``: a user string must not be evaluated)."""
+        sp = self.sp
+        if isinstance(x, sp.Basic):
+            return x
+        if isinstance(x, bool):
+            raise RelusymError(f"{x!r} is not a number")
+        if isinstance(x, int):
+            return sp.Integer(x)
+        if isinstance(x, float):
+            if not np.isfinite(x):
+                raise RelusymError(f"{x!r} is not a finite number")
+            return sp.Float(x)
+        q = parse_number(x, "value")
+        if isinstance(q, Fraction):
+            return sp.Rational(q.numerator, q.denominator)
+        return sp.Integer(q)
 
     @property
     def pi(self):
@@ -160,7 +177,10 @@ class MpmathBackend(Backend):
             x = x.item()
         if hasattr(x, "_mpf_"):
             return mp.mpf(x)
-        if isinstance(x, (int, float, str)):
+        if isinstance(x, str):  # exact parse: no 'nan', 'inf' or expressions
+            q = Fraction(parse_number(x, "value"))
+            return mp.mpf(q.numerator) / q.denominator
+        if isinstance(x, (int, float)):
             return mp.mpf(x)
         # sympy numbers and anything with an evalf
         try:
@@ -229,8 +249,9 @@ class ArbBackend(Backend):
             x = x.item()
         if isinstance(x, (int, float)):
             return arb(x)
-        if isinstance(x, str):
-            return arb(x)
+        if isinstance(x, str):  # exact parse, then an exact ball
+            q = Fraction(parse_number(x, "value"))
+            return arb(self.flint.fmpq(q.numerator, q.denominator))
         if hasattr(x, "_mpf_"):  # mpmath number: its exact binary value
             return arb_from_mpf(x)
         try:
@@ -285,6 +306,9 @@ class NumpyBackend(Backend):
     def number(self, x):
         if isinstance(x, Fraction):
             return x.numerator / x.denominator
+        if isinstance(x, str):
+            q = Fraction(parse_number(x, "value"))
+            return q.numerator / q.denominator
         return float(x)
 
     @property

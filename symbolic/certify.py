@@ -29,6 +29,19 @@ eigenvalue with the multiplicity ``dim`` of its irreducible. Classification:
 ``minimum`` (every enclosure > 0), ``saddle`` of index ``i`` (every enclosure
 excludes 0), otherwise ``unknown`` with the reason. Verdicts are three-way
 (``proved`` / ``disproved`` / ``unknown``), never a bare boolean.
+
+**Distance to the input.** With ``refine`` the center is first polished by Newton,
+which may converge to a *different* critical point than the one meant (e.g. from a
+rough start near a minimum to a nearby saddle). The certificate records the distance
+from the input ``theta`` to the proved box ``X`` in the Frobenius metric of ``W``,
+
+.. math:: \delta = \max_{x \in X} \| W(x) - W(\theta) \|_F
+          = \max_{x \in X} \Big(\sum_p |\mathrm{orbit}_p| (x_p - \theta_p)^2\Big)^{1/2},
+
+(an upper bound, rounded up) and the input scale ``s = |W(theta)|_F``. When even the
+nearest point of the box is farther than ``max_move * max(s, 1)`` (default relative
+``1e-6``) the verdict is ``unknown`` with ``moved_far = True``: the box proves a
+critical point, but not the one given. ``max_move=None`` accepts any move.
 """
 
 from __future__ import annotations
@@ -41,7 +54,7 @@ import mpmath
 import numpy as np
 
 from symbolic.backends import ArbBackend, arb_from_mpf
-from symbolic.formatting import decimal, interval
+from symbolic.formatting import enclosure, interval, round_outward
 from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
 from symbolic.solve import newton, system_for
 
@@ -61,6 +74,9 @@ class Certificate:
     classification: str = "unknown"  # "minimum" | "saddle" | "unknown"
     index: Any = None
     prec: int = 0
+    distance: Any = None  # arb: max over the box of |W(x) - W(input)|_F
+    input_scale: Any = None  # |W(input)|_F (exact input, arb)
+    moved_far: bool = False  # the proved box is far from the input (see module doc)
 
     @property
     def certified(self) -> bool:
@@ -76,11 +92,20 @@ class Certificate:
                 int(self.index) if Fraction(self.index).denominator == 1 else str(self.index)),
         }
         if self.radius is not None:
-            out["radius"] = decimal(self.radius, 6)
+            out["radius"] = round_outward(_exact_of(self.radius), 6, +1)
+        out["moved_far"] = self.moved_far
+        if self.distance is not None:
+            # upper bound on |W(x) - W(input)|_F over the box, rounded up
+            out["distance_to_input"] = round_outward(_upper(self.distance), 6, +1)
+        if self.input_scale is not None and self.distance is not None:
+            sc = _lower(self.input_scale)
+            out["relative_distance_to_input"] = (
+                round_outward(_upper(self.distance) / sc, 6, +1) if sc > 0 else None)
         if self.box:
             out["box"] = [interval(b, digits) for b in self.box]
         if self.loss is not None:
-            out["loss"] = interval(self.loss, digits)
+            # a loss is >= 0: the printed enclosure is intersected with [0, oo)
+            out["loss"] = enclosure(self.loss, digits, nonnegative=True)
         if self.eigenvalues:
             out["eigenvalues"] = [
                 {"irrep": lab, "multiplicity": m if isinstance(m, int) else str(m),
@@ -88,6 +113,40 @@ class Certificate:
                 for lab, m, e in self.eigenvalues
             ]
         return out
+
+
+def _exact_of(x) -> Fraction:
+    from symbolic.formatting import exact_value
+
+    return exact_value(x if not isinstance(x, float) else str(x))
+
+
+def _upper(b) -> Fraction:
+    import flint
+
+    with flint.ctx.workprec(max(flint.ctx.prec, 512)):
+        return _exact_of(b.upper())
+
+
+def _lower(b) -> Fraction:
+    import flint
+
+    with flint.ctx.workprec(max(flint.ctx.prec, 512)):
+        return _exact_of(b.lower())
+
+
+def _distance(space: FixedSpace, values: list, box: list, d, flint) -> tuple:
+    """``(upper, lower, scale)`` arbs: max and min over the box of the Frobenius distance
+    ``(sum_p |orbit_p| (x_p - theta_p)^2)^(1/2)`` to the input ``theta``, and
+    ``|W(theta)|_F``."""
+    sizes = [_arb_of(s, flint) for s in _orbit_values(space, d)]
+    th = [_arb_of(v, flint) for v in values]
+    up = sum(((b - t).abs_upper() ** 2 * s for b, t, s in zip(box, th, sizes, strict=True)),
+             flint.arb(0))
+    lo = sum((flint.arb((b - t).abs_lower()) ** 2 * s
+              for b, t, s in zip(box, th, sizes, strict=True)), flint.arb(0))
+    sc = sum((t * t * s for t, s in zip(th, sizes, strict=True)), flint.arb(0))
+    return up.sqrt(), lo.sqrt(), sc.sqrt()
 
 
 def _orbit_values(space: FixedSpace, d) -> list[Fraction]:
@@ -306,6 +365,7 @@ def certify_point(
     radius: Any = None,
     refine: bool = True,
     prec: int | None = None,
+    max_move: Any = "1e-6",
 ) -> Certificate:
     """Certify a candidate critical point: existence and uniqueness in a small box
     (Krawczyk), then rigorous enclosures of the loss and of every Hessian
@@ -315,7 +375,11 @@ def certify_point(
     decimal strings). ``prec`` overrides the working precision in bits (default
     ``3.33 dps + 64``); ``radius`` fixes the box radius instead of the schedule.
     With ``refine`` the center is first polished by Newton at ``dps`` digits (the
-    box must still contain the root; it is not assumed).
+    box must still contain the root; it is not assumed). ``max_move``: largest
+    accepted distance from the input to the proved box, relative to
+    ``max(|W(input)|_F, 1)`` (default ``1e-6``); beyond it the verdict is
+    ``"unknown"`` with ``moved_far`` set (Newton found another critical point);
+    ``None`` accepts any distance. The distance is recorded in every proved case.
     """
     import flint
 
@@ -344,6 +408,24 @@ def certify_point(
     cert = Certificate(verdict, reason, mpmath.mpf(str(rho)), box, prec=prec)
     if verdict != "proved":
         return cert
+    with flint.ctx.workprec(prec):
+        exact_in = [_arb_of(v if hasattr(v, "_mpf_") else Fraction(str(v)), flint)
+                    for v in vals]
+        dist_up, dist_lo, scale = _distance(space, exact_in, box, dd, flint)
+        cert.distance, cert.input_scale = dist_up, scale
+        if max_move is not None:
+            tol = _arb_of(Fraction(str(max_move)), flint)
+            limit = tol * (scale if scale > 1 else flint.arb(1))
+            if dist_lo > limit:
+                cert.moved_far = True
+                cert.verdict = "unknown"
+                rel = float(_upper(dist_up) / max(_lower(scale), Fraction(1)))
+                cert.reason = (
+                    f"refinement moved far from the input: the box proves a critical "
+                    f"point at Frobenius distance {float(_upper(dist_up)):.3e} from it "
+                    f"(relative {rel:.3e} > max_move = {max_move}), so not the point "
+                    "given; pass max_move=None to accept it, or a better start")
+                return cert
     be = ArbBackend(prec=prec)
     with be.context():
         rs = system_for(space)

@@ -143,8 +143,12 @@ def detect_isotropy(W: Any, tol: float = 1e-8) -> Detection:
         Wf = np.array([[float(x) for x in row] for row in A], dtype=float)
     except (TypeError, ValueError):
         raise ShapeError("W must be a numeric matrix") from None
-    if Wf.ndim != 2 or not np.all(np.isfinite(Wf)):
+    if Wf.ndim != 2:
         raise ShapeError("W must be a finite 2-d matrix")
+    if not np.all(np.isfinite(Wf)):
+        i, j = (int(t) for t in np.argwhere(~np.isfinite(Wf))[0])
+        raise ShapeError(f"W[{i}][{j}] = {A[i, j]} is not finite or outside the supported "
+                         "range (|entries| below 1e308)")
     k, d = Wf.shape
     if k < d:
         raise IsotropyError(f"W has k = {k} < d = {d} rows: the block family needs k >= d")

@@ -12,13 +12,14 @@ and by :mod:`symbolic.series`.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from symbolic.errors import RelusymError
 from symbolic.groups import FixedSpace, parse_isotropy
 
-__all__ = ["Family", "FAMILIES", "family", "family_names"]
+__all__ = ["Family", "FAMILIES", "ALIASES", "family", "family_names", "resolve_name"]
 
 _HOW_CENSUS = ("census of Fix({iso}) at d = 10 (400 seeded starts, seed 0; batched float64 "
                "Newton, refined to 45 digits with mpmath Newton); Morse index from the "
@@ -38,6 +39,11 @@ class Family:
     kind: str  # "global minimum" | "spurious minimum" | "saddle"
     found_by_gd: bool
     expected: dict[str, str] = field(default_factory=dict)
+    #: exact closed-form point independent of d (series need no numerics), if known
+    exact: dict[str, int] | None = None
+    #: Morse index of the reduced Hessian on Fix(H) along the branch (inertia of the
+    #: Hessian of ell(theta); 0 for minima). Checked at the seed by the tests.
+    fix_index: int = 0
 
     @property
     def space(self) -> FixedSpace:
@@ -77,6 +83,7 @@ FAMILIES: dict[str, Family] = {
             10, {"D1": "1", "O1": "0"},
             "exact (W = V)", "global minimum", True,
             {"loss": "0", "hessian": "contains 1/4 - 1/(2 pi) and 1/4 + 1/(2 pi)"},
+            exact={"D1": 1, "O1": 0},
         ),
         Family(
             "spurious-d-1,1", "d-1,1",
@@ -151,20 +158,57 @@ FAMILIES: dict[str, Family] = {
              "P12": "0.109925210692374729458860198585715668",
              "P21": "-0.0176702310008710163400746897760242495"},
             _HOW_CENSUS.format(iso="d-1,1"), "saddle", False,
+            fix_index=1,
         ),
     ]
 }
 
 
+#: Deprecated names (of the former catalogue in :mod:`symbolic.series`) -> canonical names.
+ALIASES: dict[str, str] = {
+    "global-min": "global-minimum", "global": "global-minimum",
+    "global_min": "global-minimum", "identity": "global-minimum",
+    "d-1,1": "spurious-d-1,1", "d-1,1-min": "spurious-d-1,1",
+    "d-2,2": "spurious-d-2,2", "d-2,2-min": "spurious-d-2,2",
+    "d-3,3": "spurious-d-3,3",
+    "bounded-Sd": "bounded-d", "bounded-sd": "bounded-d", "bounded": "bounded-d",
+    "delta-sd": "bounded-d", "hidden-d": "bounded-d",
+}
+
+
 def family_names() -> list[str]:
+    """The canonical family names (those of ``relusym families``)."""
     return list(FAMILIES)
 
 
-def family(name: str) -> Family:
-    """Look up a family by name (clear error listing the known names)."""
-    try:
-        return FAMILIES[name]
-    except KeyError:
-        raise RelusymError(
-            f"unknown family {name!r}; known families: {', '.join(FAMILIES)}"
-        ) from None
+def resolve_name(name: str) -> tuple[str, bool]:
+    """``(canonical name, was_alias)`` for a family name, or a clear RelusymError."""
+    if not isinstance(name, str):
+        raise RelusymError(f"family name {name!r} is not a string")
+    key = name.strip()
+    if key in FAMILIES:
+        return key, False
+    if key in ALIASES:
+        return ALIASES[key], True
+    raise RelusymError(f"unknown family {name!r}; known families: {', '.join(FAMILIES)}")
+
+
+def deprecation_note(name: str) -> str | None:
+    """The note to print for a deprecated family name (None for a canonical one)."""
+    canon, alias = resolve_name(name)
+    if not alias:
+        return None
+    return f"note: family name {name!r} is deprecated; use {canon!r}"
+
+
+def family(name: str, *, warn: bool = True) -> Family:
+    """Look up a family by name (clear error listing the known names).
+
+    Old names (:data:`ALIASES`) are accepted; with ``warn`` they emit a
+    :class:`FutureWarning` naming the canonical name.
+    """
+    canon, alias = resolve_name(name)
+    if alias and warn:
+        warnings.warn(f"family name {name!r} is deprecated; use {canon!r}", FutureWarning,
+                      stacklevel=2)
+    return FAMILIES[canon]

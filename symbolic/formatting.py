@@ -5,6 +5,17 @@ use :func:`interval` for a rigorous enclosure), a sympy number, a Fraction or
 an int into a decimal string with ``digits`` significant digits. Floats are
 accepted only from the numpy backend and are printed with ``repr`` precision
 (17 digits at most), never silently padded.
+
+Intervals leave relusym rounded OUTWARD, in every format: :func:`enclosure` turns an
+arb ball, or a pair of exact endpoints (decimal strings, Fractions, ints, mpf), into
+decimal strings ``[lo', hi']`` with ``lo' <= lo`` and ``hi' >= hi``, computed exactly
+with rationals (never through a float); shortening an enclosure for a table is the
+same function with fewer digits. ``nonnegative=True`` intersects with ``[0, oo)``
+(for a loss, which is ``>= 0``): a proved enclosure ``[-1e-65, 1e-65]`` of the
+global-minimum loss prints as ``[0, 1e-65]``, never as a negative loss.
+:func:`loss_decimal` is the matching point value (``0`` when the enclosure or the
+rounding noise reaches below 0), :func:`latex_number` / :func:`latex_interval` write
+the same strings in LaTeX scientific notation (``1.04\\times10^{-55}``).
 """
 
 from __future__ import annotations
@@ -14,7 +25,8 @@ from typing import Any
 
 import mpmath
 
-__all__ = ["decimal", "interval", "short"]
+__all__ = ["decimal", "interval", "short", "enclosure", "round_outward", "exact_value",
+           "loss_decimal", "latex_number", "latex_interval", "interval_text"]
 
 
 def decimal(x: Any, digits: int) -> str:
@@ -48,39 +60,173 @@ def decimal(x: Any, digits: int) -> str:
 
 
 def interval(x: Any, digits: int) -> list[str]:
-    """A rigorous enclosure ``[lo, hi]`` of an arb ball as decimal strings (outward)."""
+    """A rigorous enclosure ``[lo, hi]`` of an arb ball as decimal strings (outward).
+
+    Same as :func:`enclosure` (kept for the callers that use this name)."""
     if type(x).__name__ != "arb":
         raise TypeError("interval() needs an arb ball")
-    import flint
-
-    # endpoints exactly, whatever the caller's working precision
-    with flint.ctx.workprec(max(flint.ctx.prec, 4096)):
-        lo, hi = x.lower(), x.upper()
-    return [_outward(lo, digits, -1), _outward(hi, digits, +1)]
+    return enclosure(x, digits)
 
 
-def _exact(a) -> Fraction:
-    """The exact rational value of an exact arb (an endpoint)."""
-    man, exp = a.man_exp()
-    man, exp = int(man), int(exp)
-    return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+def exact_value(a: Any) -> Fraction:
+    """The exact rational value of an exact number: an exact arb (an endpoint, radius
+    0), an mpmath ``mpf`` (a binary float), a decimal string, a Fraction or an int.
+    Python floats are refused (their decimal form is not what was meant)."""
+    if isinstance(a, bool):
+        raise TypeError(f"cannot read {a!r} as an exact number")
+    if isinstance(a, (int, Fraction)):
+        return Fraction(a)
+    if isinstance(a, str):
+        try:
+            return Fraction(a.strip())
+        except ValueError:
+            raise ValueError(f"not a decimal number: {a!r}") from None
+    if type(a).__name__ == "arb":
+        if not a.is_finite():
+            raise ValueError("the ball is not finite")
+        if not a.rad() == 0:
+            raise ValueError("exact_value() needs an exact arb (radius 0)")
+        man, exp = a.man_exp()
+        man, exp = int(man), int(exp)
+        return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+    if hasattr(a, "_mpf_"):
+        if not mpmath.isfinite(a):
+            raise ValueError(f"not a finite number: {a!r}")
+        man, exp = mpmath.mpf(a).man_exp
+        man, exp = int(man), int(exp)
+        return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+    raise TypeError(f"cannot read {a!r} as an exact number")
 
 
-def _outward(a, digits: int, direction: int) -> str:
-    """The endpoint ``a`` rounded outward (down if direction < 0) to ``digits`` digits."""
-    q = _exact(a)
+_exact = exact_value  # old private name
+
+
+def _exponent10(q: Fraction) -> int:
+    """``floor(log10 |q|)`` for ``q != 0``, exactly."""
+    a = abs(q)
+    e = len(str(a.numerator)) - len(str(a.denominator))
+    while Fraction(10) ** e > a:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= a:
+        e += 1
+    return e
+
+
+def round_outward(q: Any, digits: int, direction: int) -> str:
+    """The exact number ``q`` rounded to ``digits`` significant digits, DOWN (towards
+    -oo) when ``direction < 0``, UP (towards +oo) otherwise, as a decimal string.
+
+    The result ``r`` satisfies ``r <= q`` (down) or ``r >= q`` (up) exactly and is
+    within one unit of the ``digits``-th digit of ``q``. Fixed notation for exponents
+    ``-5 .. digits + 1``, otherwise ``1.04e-55``."""
+    if digits < 1:
+        raise ValueError("digits must be at least 1")
+    q = exact_value(q)
     if q == 0:
         return "0"
-    e = len(str(abs(q.numerator) // abs(q.denominator))) - 1 if abs(q) >= 1 else \
-        -len(str(abs(q.denominator) // abs(q.numerator)))
-    scale = Fraction(10) ** (digits - 1 - e)
-    v = q * scale
-    n = (v.numerator // v.denominator) if direction < 0 else -((-v.numerator) // v.denominator)
-    out = Fraction(n) / scale
+    e = _exponent10(q)
+    v = q * Fraction(10) ** (digits - 1 - e)
+    n = v.numerator // v.denominator if direction < 0 else -((-v.numerator) // v.denominator)
+    if abs(n) >= 10**digits:  # rounded up to the next power of ten
+        n //= 10
+        e += 1
+    out = Fraction(n) * Fraction(10) ** (e - digits + 1)
     assert (out <= q) if direction < 0 else (out >= q)
-    with mpmath.workdps(digits + 10):
-        return mpmath.nstr(mpmath.mpf(out.numerator) / out.denominator, digits + 2,
-                           strip_zeros=True, min_fixed=-5, max_fixed=digits + 3)
+    if n == 0:  # cannot happen (|v| >= 10^(digits-1)), kept for safety
+        return "0"
+    sign = "-" if n < 0 else ""
+    m = str(abs(n)).rstrip("0") or "0"
+    if -5 <= e <= digits + 1:
+        if e < 0:
+            body = "0." + "0" * (-e - 1) + m
+        elif len(m) <= e + 1:
+            body = m + "0" * (e + 1 - len(m))
+        else:
+            body = m[: e + 1] + "." + m[e + 1:]
+    else:
+        body = m[0] + ("." + m[1:] if len(m) > 1 else "") + f"e{e}"
+    res = sign + body
+    assert Fraction(res) == out
+    return res
+
+
+def enclosure(x: Any, digits: int, *, nonnegative: bool = False) -> list[str]:
+    """An enclosure rounded OUTWARD to ``digits`` significant digits: ``[lo', hi']``
+    with ``lo' <= lo`` and ``hi' >= hi`` exactly.
+
+    ``x``: an arb ball (its exact endpoints are used, whatever the working precision)
+    or a pair ``(lo, hi)`` of exact numbers (decimal strings as written by this
+    module, Fractions, ints, mpf): re-shortening an already outward enclosure stays
+    outward. ``nonnegative``: the quantity is known to be ``>= 0`` (a loss): the
+    enclosure is intersected with ``[0, oo)``; an enclosure entirely below 0 is a
+    contradiction and raises ``ValueError``."""
+    if type(x).__name__ == "arb":
+        import flint
+
+        if not x.is_finite():
+            raise ValueError("the ball is not finite (no enclosure)")
+        with flint.ctx.workprec(max(flint.ctx.prec, 4096)):
+            lo, hi = exact_value(x.lower()), exact_value(x.upper())
+    else:
+        try:
+            a, b = x
+        except (TypeError, ValueError):
+            raise TypeError(f"enclosure() needs an arb ball or a pair (lo, hi), got "
+                            f"{x!r}") from None
+        lo, hi = exact_value(a), exact_value(b)
+        if lo > hi:
+            raise ValueError(f"empty interval [{a}, {b}]")
+    if nonnegative:
+        if hi < 0:
+            raise ValueError(f"the enclosure [{float(lo):.3e}, {float(hi):.3e}] of a "
+                             "non-negative quantity lies below 0")
+        lo = max(lo, Fraction(0))
+    return [round_outward(lo, digits, -1), round_outward(hi, digits, +1)]
+
+
+def loss_decimal(x: Any, digits: int) -> str:
+    """A loss (``>= 0`` by definition) as a decimal string with ``digits`` digits.
+
+    An arb ball prints its midpoint when the ball lies in ``(0, oo)`` and ``"0"``
+    when it reaches 0 or below (what the enclosure proves is then ``[0, hi]``: see
+    :func:`enclosure` with ``nonnegative``); a value (mpf, ...) below 0 is rounding
+    noise about a loss 0 and prints as ``"0"``. Never a negative loss."""
+    if type(x).__name__ == "arb":
+        if x.is_finite() and not x > 0:
+            if x < 0:
+                raise ValueError("the enclosure of a non-negative loss lies below 0")
+            return "0"
+        return decimal(x, digits)
+    if isinstance(x, str):
+        return "0" if exact_value(x) <= 0 else x
+    try:
+        if x <= 0:
+            return "0"
+    except TypeError:
+        pass
+    return decimal(x, digits)
+
+
+def latex_number(s: str) -> str:
+    """A decimal string (``-1.04e-55``) in LaTeX scientific notation
+    (``-1.04\\times10^{-55}``); fixed-notation strings are returned unchanged."""
+    s = s.strip()
+    if "e" in s.lower():
+        mant, exp = s.lower().split("e")
+        ex = int(exp)
+        return f"{mant}\\times10^{{{ex}}}"
+    return s
+
+
+def latex_interval(lo: str, hi: str) -> str:
+    """``[lo, hi]`` (decimal strings) as LaTeX math (without the ``$``)."""
+    return f"[{latex_number(lo)},\\ {latex_number(hi)}]"
+
+
+def interval_text(x: Any, digits: int, *, nonnegative: bool = False) -> str:
+    """``"[lo, hi]"``: :func:`enclosure` as one string (Markdown and plain text)."""
+    lo, hi = enclosure(x, digits, nonnegative=nonnegative)
+    return f"[{lo}, {hi}]"
 
 
 def short(s: str, n: int) -> str:

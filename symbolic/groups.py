@@ -69,6 +69,9 @@ def parse_d(value: Any) -> int | Fraction:
     >>> parse_d("10.5"), parse_d("1e8"), parse_d(12)
     (Fraction(21, 2), 100000000, 12)
     """
+    from symbolic.errors import RelusymError
+    from symbolic.parsing import parse_number
+
     if isinstance(value, bool):
         raise IsotropyError(f"d = {value!r} is not a number")
     if isinstance(value, int):
@@ -76,11 +79,10 @@ def parse_d(value: Any) -> int | Fraction:
     elif isinstance(value, Fraction):
         out = value
     else:
-        text = str(value).strip()
-        try:
-            out = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise IsotropyError(f"d = {value!r} is not a number") from None
+        try:  # exact, restricted grammar: no nan/inf, no huge exponents, no eval
+            out = parse_number(value.strip() if isinstance(value, str) else value, "d")
+        except RelusymError as exc:
+            raise IsotropyError(str(exc)) from None
     if isinstance(out, Fraction) and out.denominator == 1:
         out = int(out)
     if out <= 0:

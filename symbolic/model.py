@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from symbolic import kernel
@@ -59,6 +60,14 @@ def _check_matrix(M: Any, name: str) -> np.ndarray:
         if isinstance(x, (bool, np.bool_, complex, np.complexfloating, list, tuple, dict)) \
                 or x is None:
             raise ShapeError(f"{name}[{i},{j}] = {x!r} is not a number")
+        if isinstance(x, str):  # exact grammar: no 'nan', 'inf' or expressions
+            from symbolic.errors import RelusymError
+            from symbolic.parsing import parse_number
+
+            try:
+                parse_number(x, f"{name}[{i},{j}]")
+            except RelusymError as exc:
+                raise ShapeError(f"{exc}; entries must be finite numbers") from None
         try:
             xf = float(x)
         except TypeError:
@@ -66,7 +75,11 @@ def _check_matrix(M: Any, name: str) -> np.ndarray:
         except (ValueError, OverflowError):
             raise ShapeError(f"{name}[{i},{j}] = {x!r} is not a number") from None
         if not math.isfinite(xf):
-            raise ShapeError(f"{name}[{i},{j}] = {x!r} is not finite")
+            if isinstance(x, (float, np.floating)) or (hasattr(x, "_mpf_") and not
+                                                         mpmath.isfinite(x)):
+                raise ShapeError(f"{name}[{i},{j}] = {x!r} is not finite")
+            raise ShapeError(f"{name}[{i},{j}] = {x!r} is outside the supported range "
+                             "(|entries| below 1e308)")
     return arr
 
 

@@ -30,13 +30,36 @@ representatives of isotypic components of a finer fixed space instead.
 The expressions are built once with the sympy backend (exact: ``pi``, square
 roots, ``acos``), the invariants compiled once (:mod:`symbolic.codegen`), and the
 kernel (:mod:`symbolic.kernel`) evaluated at run time by the chosen backend.
+For numbers only (many blocks, batches of points) :mod:`symbolic.reduced_numeric`
+evaluates the same functions without building expressions.
+
+Disk cache. The invariants (polynomials in the parameters and ``d``) are stored as
+JSON lists of integer exponents and rational coefficients, keyed by the fixed
+space, directions, substitution, argument symbols, the relusym version and the
+source of this module and :mod:`symbolic.groups`, in ``$RELUSYM_CACHE_DIR`` or
+``$XDG_CACHE_HOME/relusym`` (``~/.cache/relusym``); ``RELUSYM_CACHE=0`` disables
+it. Writes are atomic (temporary file + ``os.replace``); an unreadable, corrupt
+or foreign file is ignored and the system rebuilt. Nothing read is evaluated.
+
+User input. Parameter values and ``d`` are parsed exactly with
+:func:`symbolic.parsing.parse_number` / :func:`symbolic.groups.parse_d` (sympy
+objects pass unchanged for the sympy backend); strings in ``directions`` and
+``substitution`` go through :func:`safe_expr` (numbers, ``+ - * / **``,
+parentheses, parameter names, ``d``). Nothing is handed to ``sympify``/``eval``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,10 +68,11 @@ import sympy as sp
 from symbolic import kernel
 from symbolic.backends import Backend, SympyBackend, get_backend
 from symbolic.codegen import compile_polynomials
-from symbolic.errors import IsotropyError
+from symbolic.errors import IsotropyError, RelusymError
 from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
+from symbolic.parsing import parse_number
 
-__all__ = ["PairType", "ReducedSystem", "reduced_system"]
+__all__ = ["PairType", "ReducedSystem", "reduced_system", "safe_expr"]
 
 
 @dataclass(frozen=True)
@@ -168,11 +192,14 @@ class ReducedSystem:
     space:
         The fixed-point space (or an isotropy string).
     directions:
-        Vectors in parameter space (rows of a matrix with ``space.dim`` columns);
+        Vectors in parameter space (rows of a matrix with ``space.dim`` columns):
+        numbers, sympy expressions or restricted strings (:func:`safe_expr`);
         default: the coordinate vectors.
     substitution:
-        Optional map from parameter symbols to expressions (e.g. the embedding of
-        a coarser fixed space), applied to every invariant.
+        Optional map from parameter symbols (or their names) to expressions (e.g.
+        the embedding of a coarser fixed space: sympy, numbers or restricted
+        strings in the space's symbols, the ``arguments`` and ``d``), applied to
+        every invariant.
     arguments:
         The symbols the evaluators take, in order (default: the space's parameters,
         or with a substitution the free symbols of its values sorted by name; pass
@@ -197,17 +224,28 @@ class ReducedSystem:
         n = self.space.dim
         if directions is None:
             directions = np.eye(n, dtype=int)
-        dirs = [[sp.sympify(x) for x in row] for row in directions]
+        allowed = [*self.space.symbols, *(arguments or [])]
+        dirs = [[safe_expr(x, allowed, "direction entry") for x in row] for row in directions]
         if any(len(row) != n for row in dirs):
             raise IsotropyError(f"directions must have {n} components")
         self.directions = dirs
-        self.substitution = dict(substitution or {})
+        self.substitution = {}
+        by_name = {s.name: s for s in self.space.symbols}
+        for key, val in dict(substitution or {}).items():
+            if isinstance(key, str):
+                if key not in by_name:
+                    raise IsotropyError(f"substitution: {key!r} is not a parameter of "
+                                        f"{self.space.label!r} ({list(by_name)})")
+                key = by_name[key]
+            if not isinstance(key, sp.Symbol):
+                raise IsotropyError(f"substitution: key {key!r} is not a parameter symbol")
+            self.substitution[key] = safe_expr(val, allowed, f"substitution of {key}")
         if arguments is not None:
             self.arg_symbols = list(arguments)
         elif self.substitution:
             free = set()
             for v in self.substitution.values():
-                free |= sp.sympify(v).free_symbols
+                free |= v.free_symbols
             self.arg_symbols = sorted(free - {D_SYMBOL}, key=lambda s: s.name)
         else:
             self.arg_symbols = list(self.space.symbols)
@@ -268,7 +306,32 @@ class ReducedSystem:
 
     @cached_property
     def _flat(self) -> tuple[list, list]:
-        """All invariants flattened (after substitution), with their layout."""
+        """All invariants flattened (after substitution), with their layout.
+
+        Read from the disk cache (:mod:`symbolic.reduced`'s ``_cache_*``) when an
+        entry for this system exists, else built and stored."""
+        key = self._cache_key()
+        hit = _cache_load(key, [*self.space.symbols, D_SYMBOL, *self.arg_symbols])
+        if hit is not None:
+            return hit
+        out = self._build_flat()
+        _cache_store(key, *out)
+        return out
+
+    def _cache_key(self) -> str:
+        """What determines the invariants: the space, directions, substitution, argument
+        symbols, the relusym version and the source of the modules that build them."""
+        parts = [
+            self.space.label,
+            repr(self.space),
+            [[sp.srepr(x) for x in row] for row in self.directions],
+            sorted((sp.srepr(k), sp.srepr(v)) for k, v in self.substitution.items()),
+            [sp.srepr(s) for s in self.arg_symbols],
+            _source_fingerprint(),
+        ]
+        return json.dumps(parts, sort_keys=True)
+
+    def _build_flat(self) -> tuple[list, list]:
         layout, exprs = [], []
         sub = self.substitution
         for t, inv in enumerate(self._invariants):
@@ -276,7 +339,7 @@ class ReducedSystem:
                 arr = np.array(val, dtype=object)
                 layout.append((t, key, arr.shape, len(exprs)))
                 for e in arr.ravel():
-                    e = sp.sympify(e)
+                    e = _internal_sympy(e)
                     exprs.append(sp.expand(e.xreplace(sub)) if sub else e)
         return layout, exprs
 
@@ -307,7 +370,7 @@ class ReducedSystem:
         elif be.name == "numpy":
             conv = lambda v: np.broadcast_to(np.asarray(v, dtype=float), batch)  # noqa: E731
         elif be.name == "sympy":
-            conv = sp.sympify
+            conv = _internal_sympy
         else:
             conv = be.number
         for t, key, shape, start in layout:
@@ -338,12 +401,24 @@ class ReducedSystem:
                     f"expected {len(self.arg_symbols)} parameter values "
                     f"{[s.name for s in self.arg_symbols]}, got {len(vals)}"
                 )
+        names = [s.name for s in self.arg_symbols]
         if be.name == "sympy":
-            dd = D_SYMBOL if d is None else sp.nsimplify(d)
-            return [sp.sympify(v) for v in vals], dd
+            if d is None:
+                dd = D_SYMBOL
+            elif isinstance(d, sp.Basic):
+                dd = d
+            else:
+                dq = parse_d(parse_number(d, "d") if not isinstance(d, str) else d)
+                dd = sp.Rational(dq.numerator, dq.denominator) if isinstance(dq, Fraction) \
+                    else sp.Integer(dq)
+            return [_sympy_value(v, nm) for v, nm in zip(vals, names, strict=True)], dd
+        if not _is_backend_number(d) and not isinstance(d, (str, int, Fraction)):
+            d = parse_number(d, "d")
         dnum = parse_d(d) if not _is_backend_number(d) else d
         if self.check_d and not _is_backend_number(d):
             self.space.check_d(dnum)
+        vals = [parse_number(v, nm) if isinstance(v, str) else v
+                for v, nm in zip(vals, names, strict=True)]
         conv = (lambda v: np.asarray(v, dtype=float)) if be.name == "numpy" else be.number
         return [conv(v) for v in vals], (be.number(dnum) if not _is_backend_number(d) else d)
 
@@ -452,6 +527,87 @@ def _outer_bilinear(be, h, A, wx, wy, XY, Qx, Qy, xx, yy):
     )
 
 
+def _internal_sympy(x: Any) -> sp.Expr:
+    """Internal values (sympy objects, Python/numpy integers) as sympy; no strings."""
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return sp.Integer(int(x))
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator)
+    raise TypeError(f"internal value {x!r} is not a sympy object")  # pragma: no cover
+
+
+def _sympy_value(v: Any, what: str) -> sp.Expr:
+    """A parameter value for the sympy backend: sympy objects pass, anything else is
+    parsed as an exact number (never ``sympify``)."""
+    if isinstance(v, sp.Basic):
+        return v
+    q = parse_number(v, what)
+    return sp.Rational(q.numerator, q.denominator) if isinstance(q, Fraction) else sp.Integer(q)
+
+
+_EXPR_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
+                         r"|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/()]))")
+
+
+def safe_expr(value: Any, allowed: list, what: str = "expression") -> sp.Expr:
+    """A sympy expression from trusted objects or a restricted string, never ``eval``.
+
+    sympy objects pass unchanged; numbers are parsed exactly
+    (:func:`symbolic.parsing.parse_number`); a string may hold only decimal
+    numbers, ``+ - * / **`` (integer exponents up to 64), parentheses, ``d`` and
+    the names of ``allowed`` symbols. It is tokenised and checked first, then
+    parsed by :func:`sympy.parsing.sympy_parser.parse_expr` with those names only
+    (decimals become exact rationals). Anything else raises :class:`RelusymError`.
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if not isinstance(value, str):
+        q = parse_number(value, what)
+        return sp.Rational(q.numerator, q.denominator) if isinstance(q, Fraction) \
+            else sp.Integer(q)
+    text = value.strip()
+    if not text or len(text) > 2000:
+        raise RelusymError(f"{what} = {value!r}: empty or too long")
+    names = {s.name: s for s in allowed if isinstance(s, sp.Symbol)}
+    names["d"] = D_SYMBOL
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = _EXPR_TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise RelusymError(f"{what} = {value!r}: character {text[pos]!r} at {pos} is not "
+                               "allowed (numbers, + - * / **, parentheses, parameter names)")
+        if m.group("name") and m.group("name") not in names:
+            raise RelusymError(f"{what} = {value!r}: unknown name {m.group('name')!r} "
+                               f"(allowed: {', '.join(sorted(names))})")
+        num = m.group("num")
+        if num and re.search(r"[eE]", num) and abs(int(re.split(r"[eE]", num)[1])) > 1000:
+            raise RelusymError(f"{what} = {value!r}: exponent of {num} out of range")
+        tokens.append(m)
+        pos = m.end()
+    for i, m in enumerate(tokens):
+        if m.group("op") == "**":
+            nxt = tokens[i + 1:i + 3]
+            if nxt and nxt[0].group("op") in ("+", "-"):
+                nxt = nxt[1:]
+            if not nxt or not nxt[0].group("num") or not nxt[0].group("num").isdigit() \
+                    or int(nxt[0].group("num")) > 64:
+                raise RelusymError(f"{what} = {value!r}: '**' needs an integer exponent <= 64")
+    from sympy.parsing.sympy_parser import parse_expr, rationalize, standard_transformations
+
+    glob = {"Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational,
+            "Symbol": sp.Symbol, "__builtins__": {}}
+    try:
+        out = parse_expr(text, local_dict=dict(names), global_dict=glob,
+                         transformations=standard_transformations + (rationalize,))
+    except Exception:
+        raise RelusymError(f"{what} = {value!r} is not a valid expression") from None
+    if not isinstance(out, sp.Basic) or not out.free_symbols <= set(names.values()):
+        raise RelusymError(f"{what} = {value!r} is not a valid expression")
+    return out
+
+
 def _is_backend_number(x) -> bool:
     return hasattr(x, "_mpf_") or type(x).__name__ == "arb"
 
@@ -469,6 +625,122 @@ def _rational_for(be: Backend):
     if be.name == "numpy":
         return lambda p, q: p / q
     return lambda p, q: be.number(Fraction(p, q))
+
+
+# ----------------------------------------------------------------- disk cache
+#: Format version of the cache files (bump when the layout changes).
+_CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    """Directory of the disk cache of symbolic builds, or None when disabled.
+
+    ``RELUSYM_CACHE=0`` disables it; ``RELUSYM_CACHE_DIR`` overrides the location;
+    default ``$XDG_CACHE_HOME/relusym`` or ``~/.cache/relusym``.
+    """
+    if os.environ.get("RELUSYM_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+        return None
+    env = os.environ.get("RELUSYM_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "relusym"
+
+
+@lru_cache(maxsize=1)
+def _source_fingerprint() -> str:
+    from symbolic import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in ("reduced.py", "groups.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:  # pragma: no cover
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _cache_path(key: str) -> Path | None:
+    base = cache_dir()
+    if base is None:
+        return None
+    return base / f"reduced-{hashlib.sha256(key.encode()).hexdigest()[:40]}.json"
+
+
+def _cache_store(key: str, layout: list, exprs: list) -> None:
+    """Write the invariants as JSON polynomial terms (integers only); atomic
+    (temporary file + ``os.replace``), silent on failure (the cache is optional)."""
+    path = _cache_path(key)
+    if path is None:
+        return
+    try:
+        syms = sorted(set().union(*[_internal_sympy(e).free_symbols for e in exprs]),
+                      key=lambda s: s.name)
+        terms = []
+        for e in exprs:
+            e = _internal_sympy(e)
+            if e == 0:
+                terms.append([])
+                continue
+            p = sp.Poly(e, *syms, domain="QQ")
+            terms.append([[list(m), int(c.p), int(c.q)] for m, c in p.terms()])
+        data = {"format": _CACHE_FORMAT, "key": key, "gens": [s.name for s in syms],
+                "layout": [[t, k, list(shape), start] for t, k, shape, start in layout],
+                "terms": terms}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(data, fh, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, sp.PolynomialError, TypeError, ValueError):
+        return
+
+
+def _cache_load(key: str, symbols: list) -> tuple[list, list] | None:
+    """The cached ``(layout, exprs)`` for ``key``, or None (missing, disabled, stale or
+    corrupt: the caller rebuilds). Nothing read is evaluated: the file holds integers
+    and names, checked here, and the expressions are assembled from them."""
+    path = _cache_path(key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path) as fh:
+            data = json.load(fh)
+        if data.get("format") != _CACHE_FORMAT or data.get("key") != key:
+            return None
+        by_name = {s.name: s for s in symbols}
+        gens = [by_name[n] for n in data["gens"]]
+        layout = []
+        for t, k, shape, start in data["layout"]:
+            if not (isinstance(t, int) and isinstance(k, str) and isinstance(start, int)
+                    and all(isinstance(x, int) for x in shape)):
+                return None
+            layout.append((t, k, tuple(shape), start))
+        exprs = []
+        for tl in data["terms"]:
+            acc = []
+            for mono, p, q in tl:
+                if len(mono) != len(gens) or not all(
+                        type(x) is int and 0 <= x <= 64 for x in (*mono,)) \
+                        or type(p) is not int or type(q) is not int or q <= 0:
+                    return None
+                acc.append(sp.Rational(p, q) * sp.Mul(*[g**k for g, k in zip(gens, mono,
+                                                                             strict=True) if k]))
+            exprs.append(sp.Add(*acc) if acc else sp.S.Zero)
+        n_needed = max((st + (int(np.prod(sh)) if sh else 1) for _, _, sh, st in layout),
+                       default=0)
+        if n_needed != len(exprs):
+            return None
+        return layout, exprs
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 @lru_cache(maxsize=64)

@@ -8,10 +8,14 @@ gradient (:mod:`symbolic.reduced`) expands as
 with coefficients independent of ``d``. The method:
 
 1. *Numeric profile.* High-precision zeros at ``d = 10^{10}, ..., 10^{22}``
-   (Newton in mpmath from the family's seed, continued in ``d``; each checked
-   by residual and componentwise Newton step). Their polynomial extrapolation
+   (Newton in mpmath from the family's seed, continued in ``d`` by the
+   predictor-corrector :func:`track_to`, which accepts a step only if the
+   corrector lands componentwise near the predictor, the loss continues and the
+   Morse index on ``Fix(H)`` stays that of the seed; each point checked by
+   residual and componentwise Newton step). Their polynomial extrapolation
    to ``eps = 0`` gives the limit point, recognised in ``Q(pi)`` by PSLQ -- a
-   *candidate* only, verified by step 2.
+   *candidate* only, verified by step 2. Where the limit has a vanishing neuron
+   (``saddle-d-1,1``: ``D2, P21 ~ -eps^3``) the first corrections are recognised too.
 2. *eps-adic Newton.* From the exact limit, Newton's method over the field of
    Laurent series in ``eps`` with coefficients in ``Q(pi)``
    (:mod:`symbolic.puiseux`): ``theta <- theta - H^{-1} g`` with the reduced
@@ -29,6 +33,10 @@ with coefficients independent of ``d``. The method:
    factoring edge polynomials over the coefficient field, Newton lifting of
    simple roots and shifting of repeated ones. Series carry their ``O(eps^N)``
    error, so every output's order is tracked, never assumed.
+
+4. *Branch check* (:func:`check_branch`): the truncated series must reproduce the
+   continued points (parameters and loss) at ``d = 10^{10}, 10^{14}`` and the Morse
+   index there must be the family's, or nothing is returned.
 
 Every coefficient is exact in ``Q(pi)``, or in ``Q(pi)(sqrt q)`` when a square
 root forces it (detected and switched on automatically: ``d-2,2`` needs
@@ -69,8 +77,10 @@ __all__ = [
     "EPS",
     "FamilySpec",
     "FamilySeries",
-    "BUILTIN_FAMILIES",
     "get_family",
+    "spec_from_family",
+    "fix_index",
+    "check_branch",
     "newton_point",
     "track_to",
     "family_series",
@@ -89,7 +99,11 @@ EPS = sp.Symbol("epsilon", positive=True)
 # ------------------------------------------------------------------ families
 @dataclass(frozen=True)
 class FamilySpec:
-    """A family of critical points: a fixed space and a seed point at ``d0``."""
+    """A family of critical points: a fixed space and a seed point at ``d0``.
+
+    Named families come from the one catalogue, :mod:`symbolic.families`
+    (:func:`get_family`); :func:`custom_family` builds one from a user seed.
+    """
 
     name: str
     isotropy: str
@@ -98,66 +112,49 @@ class FamilySpec:
     description: str = ""
     exact: dict | None = None  # exact closed-form point (independent of d), if known
     sqrt_q: int | None = None  # coefficient field Q(pi)(sqrt(q)) if needed (else found)
-
-
-BUILTIN_FAMILIES: dict[str, FamilySpec] = {
-    "global-min": FamilySpec(
-        "global-min", "d", 10, {"D1": "1", "O1": "0"},
-        "the global minimum W = I_d", exact={"D1": 1, "O1": 0}),
-    "d-1,1": FamilySpec(
-        "d-1,1", "d-1,1", 10,
-        {"D1": "1.00435482326", "O1": "-0.0158119258058", "D2": "-0.699036817494",
-         "P12": "0.182367755789", "P21": "0.126042360843"},
-        "spurious minimum of isotropy Delta(S_{d-1} x S_1) found by gradient descent; "
-        "d L -> 1/2 - 2/pi^2"),
-    "d-2,2": FamilySpec(
-        "d-2,2", "d-2,2", 10,
-        {"D1": "0.997563561314", "O1": "-0.0374123427003", "D2": "-0.729840438808",
-         "O2": "0.153264703664", "P12": "0.191012349003", "P21": "0.135519279106"},
-        "spurious minimum of isotropy Delta(S_{d-2} x S_2): two neurons point nearly "
-        "opposite their targets"),
-    "bounded-Sd": FamilySpec(
-        "bounded-Sd", "d", 10, {"D1": "-0.800304034463", "O1": "0.19847652249"},
-        "minimum of isotropy Delta S_d near -I + (2/d)(J - I); L -> 1/2 - 1/pi"),
-}
-
-_ALIASES = {
-    "global": "global-min", "global_min": "global-min", "identity": "global-min",
-    "d-1,1-min": "d-1,1", "d-2,2-min": "d-2,2", "bounded": "bounded-Sd",
-    "bounded-sd": "bounded-Sd", "delta-sd": "bounded-Sd", "hidden-d": "bounded-Sd",
-    # names of the catalogue (symbolic.families) for the same families
-    "global-minimum": "global-min", "spurious-d-1,1": "d-1,1", "spurious-d-2,2": "d-2,2",
-    "bounded-d": "bounded-Sd",
-}
+    fix_index: int | None = None  # Morse index on Fix(H) (None: taken from the seed)
 
 
 def custom_family(isotropy: str, start: dict, d0: Any, name: str = "custom") -> FamilySpec:
-    """A family defined by a seed point ``start`` (name -> value) of ``isotropy`` at ``d0``."""
+    """A family defined by a seed point ``start`` (name -> value) of ``isotropy`` at ``d0``.
+
+    Values and ``d0`` are parsed exactly (:mod:`symbolic.parsing`); ``d0`` must be a
+    positive dimension the isotropy fits.
+    """
+    from symbolic.groups import parse_d
+    from symbolic.parsing import parse_number, parse_params
+
     space = parse_isotropy(isotropy)
-    missing = [n for n in space.names if n not in start]
-    if missing:
-        raise RelusymError(f"--start lacks values for {missing}; parameters are {space.names}")
-    return FamilySpec(name, isotropy, d0, {n: str(start[n]) for n in space.names},
-                      f"seed {start} at d = {d0}")
+    vals = parse_params(start, list(space.names))
+    d0q = parse_number(d0, "d0")
+    if d0q <= 0:
+        raise RelusymError(f"d0 = {d0!r} must be positive")
+    d0q = parse_d(d0q)
+    space.check_d(d0q)
+    return FamilySpec(name, isotropy, d0q, {n: vals[n] for n in space.names},
+                      f"seed {', '.join(f'{k}={v}' for k, v in vals.items())} at d = {d0q}")
 
 
 def get_family(name: str) -> FamilySpec:
-    """A family by name: the catalogue of :mod:`symbolic.families` if present, else built-ins."""
-    key = _ALIASES.get(name, name)
-    if key in BUILTIN_FAMILIES:
-        return BUILTIN_FAMILIES[key]
-    try:  # lazily: the catalogue is written concurrently (issue 4)
-        from symbolic import families as _fam  # type: ignore
+    """A family by name from the catalogue :mod:`symbolic.families` (old names accepted
+    as deprecated aliases, with a FutureWarning)."""
+    from symbolic.families import family
 
-        fam = _fam.family(name)
-        return FamilySpec(fam.name, fam.isotropy, fam.seed_d, dict(fam.seed_values),
-                          getattr(fam, "description", ""))
-    except ImportError:
-        pass
-    except Exception as exc:  # noqa: BLE001 - report the catalogue's complaint clearly
-        raise RelusymError(f"unknown family {name!r}: {exc}") from exc
-    raise RelusymError(
-        f"unknown family {name!r}; known: {', '.join(sorted(BUILTIN_FAMILIES))}")
+    fam = family(name, warn=False)
+    from symbolic.families import resolve_name
+
+    if resolve_name(name)[1]:
+        import warnings
+
+        warnings.warn(f"family name {name!r} is deprecated; use {fam.name!r}", FutureWarning,
+                      stacklevel=2)
+    return spec_from_family(fam)
+
+
+def spec_from_family(fam: Any) -> FamilySpec:
+    """The :class:`FamilySpec` of a catalogue entry (:class:`symbolic.families.Family`)."""
+    return FamilySpec(fam.name, fam.isotropy, fam.seed_d, dict(fam.seed_values),
+                      fam.description, exact=fam.exact, fix_index=fam.fix_index)
 
 
 # --------------------------------------------------------------- numerics
@@ -183,12 +180,16 @@ def newton_point(R: ReducedSystem, start: list, d: Any, *, dps: int = 50,
         d = mp.mpf(d.numerator) / d.denominator
     elif not isinstance(d, (int, str)):
         d = mp.mpf(d)
-    x = [mp.mpf(v) for v in start]
+    x = [_mpd(mp, v) for v in start]
     step = mp.inf
     res = mp.inf
     for _ in range(maxiter):
-        g = R.gradient(x, d, dps=edps)
-        H = R.hessian(x, d, dps=edps)
+        try:
+            g = R.gradient(x, d, dps=edps)
+            H = R.hessian(x, d, dps=edps)
+        except ZeroDivisionError as exc:
+            raise ConvergenceError(f"a row of W is zero at d = {_dtext(d)} (the loss is not "
+                                   "differentiable there): choose another start") from exc
         gv = mp.matrix([mp.mpf(v) for v in g])
         Hm = mp.matrix([[mp.mpf(v) for v in row] for row in H])
         try:
@@ -199,39 +200,166 @@ def newton_point(R: ReducedSystem, start: list, d: Any, *, dps: int = 50,
         res = mp.norm(gv)
         step = mp.norm(dx)
         tol = mp.mpf(10) ** (-(dps - 5))
-        if all(abs(dx[i]) <= tol * abs(x[i]) for i in range(len(x))):
+        # relative per component, with an absolute floor at the working precision (a
+        # component that is exactly 0, e.g. O1 at the global minimum, has only noise steps)
+        floor = mp.mpf(10) ** (-(edps - 3)) * max([abs(v) for v in x] + [mp.one])
+        if all(abs(dx[i]) <= tol * abs(x[i]) + floor for i in range(len(x))):
             g = R.gradient(x, d, dps=edps)
             res = mp.norm(mp.matrix([mp.mpf(v) for v in g]))
             return x, res, step
     raise ConvergenceError(f"Newton did not converge at d={d} (last step {mp.nstr(step, 3)})")
 
 
+def fix_index(R: ReducedSystem, x: list, d: Any, *, dps: int = 50) -> int:
+    """Morse index on ``Fix(H)``: the number of negative eigenvalues of the reduced Hessian.
+
+    The Hessian of ``ell(theta) = L(W(theta))`` is ``B`` of the trivial isotypic block and
+    the Gram matrix (orbit sizes) is positive definite, so by Sylvester's law of inertia the
+    index of ``B u = lambda G u`` equals that of ``B``. Eigenvalues within
+    ``10^{-(dps/2)} max|lambda|`` of 0 raise (a degenerate point has no well-defined index).
+    """
+    from symbolic.parsing import parse_number
+
+    d = parse_number(d, "d")
+    mp = mpmath.MPContext()
+    mp.dps = dps + _extra_digits(d)
+    H = R.hessian([_mpd(mp, v) for v in x], d, dps=mp.dps)
+    n = len(x)
+    # congruence with G^(-1/2), G = diag(orbit sizes): same inertia, eigenvalues of B u = l G u
+    from symbolic.groups import D_SYMBOL
+
+    dr = sp.Rational(d.numerator, d.denominator) if isinstance(d, Fraction) else sp.Integer(d)
+    sc = []
+    for q in R.space.params:
+        size = sp.Rational(sp.sympify(q.orbit_size).subs(D_SYMBOL, dr))
+        sc.append(1 / mp.sqrt(mp.mpf(int(size.p)) / int(size.q)))
+    Hm = mp.matrix([[mp.mpf(H[i, j]) * sc[i] * sc[j] for j in range(n)] for i in range(n)])
+    Hm = (Hm + Hm.T) / 2
+    ev = mp.eigsy(Hm, eigvals_only=True)
+    ev = [ev[i] for i in range(n)]
+    scale = max(abs(e) for e in ev)
+    if any(abs(e) <= scale * mp.mpf(10) ** (-(dps // 2)) for e in ev):
+        raise ConvergenceError(f"the reduced Hessian is (nearly) singular at d = {_dtext(d)}: "
+                               "a degenerate point has no Morse index")
+    return sum(1 for e in ev if e < 0)
+
+
+def _extra_digits(d: Any) -> int:
+    dd = mpmath.mpf(d.numerator) / d.denominator if isinstance(d, Fraction) else mpmath.mpf(d)
+    return 10 + 4 * max(0, int(mpmath.log10(dd)))
+
+
+def _mpd(mp: Any, d: Any):
+    """An exact number (int, Fraction, decimal string, mpf) in the context ``mp``."""
+    if isinstance(d, Fraction):
+        return mp.mpf(d.numerator) / d.denominator
+    return mp.mpf(d)
+
+
+def _dtext(d: Any) -> str:
+    if isinstance(d, int):
+        return str(d)
+    with mpmath.workdps(20):
+        return mpmath.nstr(mpmath.mpf(d.numerator) / d.denominator if isinstance(d, Fraction)
+                           else mpmath.mpf(d), 8)
+
+
 def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int = 50,
-             ratio: float = 10.0) -> dict:
-    """Continue a zero from ``d0`` to each target ``d`` (increasing), in geometric steps."""
-    out = {}
+             h0: float = 0.001, h_max: float = 0.35, rel_jump: float = 0.25,
+             max_steps: int = 3000, partial: bool = False) -> dict:
+    r"""Continue a zero of the reduced gradient from ``d0`` to each target ``d`` (increasing).
+
+    Predictor-corrector in ``s = log d``: the predictor extrapolates every component
+    through the last three accepted points (quadratic in ``s``), the corrector is
+    :func:`newton_point`. A step is accepted only if (i) the corrector converges,
+    (ii) it lands near the predictor *componentwise*:
+    ``|theta_p - pred_p| <= rel_jump |pred_p| + 10^{-(dps/2)}`` (so no component flips its
+    sign: near a branch whose components decay like ``d^{-3/2}`` there is a second branch
+    with those components negated, e.g. the ``saddle-d-1,1`` family), (iii) the loss moves
+    by less than ``rel_jump`` of its value plus the predicted change, and (iv) the Morse
+    index on ``Fix(H)`` (:func:`fix_index`) is that of the start. Rejected steps are halved;
+    quick acceptances grow the step up to ``h_max``. Returns ``{target: (values, residual,
+    step)}``; raises :class:`ConvergenceError` naming ``d`` where the branch is lost.
+    """
+    from symbolic.parsing import parse_number
+
+    out: dict = {}
     mp = mpmath.MPContext()
     mp.dps = dps + 20
-    x, _, _ = newton_point(R, list(start), d0, dps=dps)
-    hist = [(1 / mp.sqrt(mp.mpf(d0)), x)]
-    d = mp.mpf(d0)
-    for t in sorted(targets, key=lambda v: mpmath.mpf(v)):
-        tt = mp.mpf(t)
-        steps = []
-        while d * ratio < tt:
-            d = d * ratio
-            steps.append(d)
-        steps.append(tt)
-        for dd in steps:
-            e = 1 / mp.sqrt(dd)
-            # predictor: polynomial extrapolation in eps through the last points
-            last = hist[-3:]
-            guess = [_neville([h[0] for h in last], [h[1][i] for h in last], e)
-                     for i in range(len(x))]
-            x, res, step = newton_point(R, guess, dd, dps=dps)
-            hist.append((e, x))
-        d = tt
-        out[t] = (x, res, step)
+    # exact d throughout: an mpf of another context would lower the working precision
+    d0 = parse_number(d0, "d0")
+    exact = {}
+    for t in targets:
+        exact[t] = parse_number(t, "d")
+        R.space.check_d(exact[t])
+    x0, _, _ = newton_point(R, list(start), d0, dps=dps)
+    idx0 = fix_index(R, x0, d0, dps=dps)
+    loss0 = R.loss(x0, d0, dps=dps + _extra_digits(d0))
+    tiny = mp.mpf(10) ** (-(dps // 2))
+    up = sorted((t for t in targets if exact[t] >= d0), key=lambda v: exact[v])
+    down = sorted((t for t in targets if exact[t] < d0), key=lambda v: -exact[v])
+    steps = 0
+    for sg, todo in ((1, up), (-1, down)):
+        s = mp.log(_mpd(mp, d0))
+        hist = [(s, x0, loss0)]
+        h = mp.mpf(h0)
+        x = x0
+        for t in todo:
+            td = exact[t]
+            st = mp.log(_mpd(mp, td))
+            while sg * (st - s) > tiny:
+                steps += 1
+                if steps > max_steps:
+                    if partial:
+                        return out
+                    raise ConvergenceError(f"continuation step limit reached before "
+                                           f"d = {_dtext(td)}")
+                last = sg * (st - s) <= h * mp.mpf(1.3)  # no sliver of a step before a target
+                s_new = st if last else s + sg * h
+                d_new = td if last else Fraction(mp.nstr(mp.exp(s_new), 16))
+                # predictor: cubic in eps = d^(-1/2) = exp(-s/2) through the last four
+                # points (exact for the leading terms of a Puiseux branch, e.g. D2 ~ -eps^3)
+                pts = hist[-4:]
+                es = [mp.exp(-q[0] / 2) for q in pts]
+                e_new = mp.exp(-s_new / 2)
+                pred = [_neville(es, [q[1][i] for q in pts], e_new) for i in range(len(x))]
+                lpred = _neville(es, [q[2] for q in pts], e_new)
+                ok = True
+                try:
+                    y, res, stp = newton_point(R, pred, d_new, dps=dps, maxiter=12)
+                except (ConvergenceError, ZeroDivisionError, RelusymError):
+                    ok = False
+                if ok:  # componentwise near the predictor: no sign flips, no jumps
+                    ok = all(abs(mp.mpf(a) - b) <= rel_jump * abs(b) + tiny
+                             for a, b in zip(y, pred, strict=True))
+                if ok:  # the loss continues the predicted change
+                    ln = R.loss(y, d_new, dps=dps + _extra_digits(d_new))
+                    ok = len(hist) < 2 or (abs(ln - lpred) <= rel_jump * abs(lpred - hist[-1][2])
+                                           + tiny * (1 + abs(ln)))
+                if ok:  # same Morse index on Fix(H)
+                    try:
+                        ok = fix_index(R, y, d_new, dps=dps) == idx0
+                    except ConvergenceError:
+                        ok = False
+                if not ok:
+                    h /= 2
+                    if h < mp.mpf(10) ** -6:
+                        if partial:
+                            return out
+                        raise ConvergenceError(
+                            f"the branch from d = {_dtext(d0)} is lost after d = "
+                            f"{_dtext(Fraction(mp.nstr(mp.exp(s), 16)))} (the corrector leaves "
+                            "the predictor, the loss jumps or the Morse index on Fix(H) "
+                            "changes: a fold or bifurcation?)")
+                    continue
+                s = st if last else mp.log(_mpd(mp, d_new))  # s of the exact d used
+                hist.append((s, y, ln))
+                x = y
+                h = min(h * mp.mpf(1.5), mp.mpf(h_max))
+                if last:
+                    out[t] = (y, res, stp)
+            if t not in out:  # target equal to the current point
+                out[t] = (x, mp.zero, mp.zero)
     return out
 
 
@@ -403,8 +531,96 @@ def numeric_profile(spec: FamilySpec, *, dps: int = 60, exps: tuple = (10, 12, 1
     """High-precision zeros of the family at ``d = 10^e`` (continuation from the seed)."""
     R = ReducedSystem(parse_isotropy(spec.isotropy))
     start = [spec.seed[n] for n in R.space.names]
-    ds = [mpmath.mpf(10) ** e for e in exps]
-    return ds, track_to(R, start, spec.d0, ds, dps=dps)
+    ds = [10**e for e in exps]
+    # the fit points of fit_exponents and check_branch ride along on the same continuation
+    sols = track_to(R, start, spec.d0, sorted(set(ds) | {10**4, 10**6, 10**8}), dps=dps)
+    return ds, sols
+
+
+def _leading_terms(space, ds, sols, limits, dps) -> list[Series]:
+    r"""``theta_p \approx lim_p + c_p eps^{k_p}``: the first correction of every parameter from
+    the numeric profile (integer order ``k_p`` fitted, ``c_p`` extrapolated to ``eps = 0`` and
+    recognised in ``Q(pi)``). A *candidate* start for the eps-adic Newton iteration (which
+    verifies it) where the limit alone is degenerate, e.g. a neuron that dies as
+    ``d -> oo`` (a zero row of ``W`` at ``eps = 0``: the angles are undefined there)."""
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    epss = [1 / mp.sqrt(mp.mpf(d)) for d in ds]
+    out = []
+    for p in range(space.dim):
+        lim = to_mpf(limits[p], mp)
+        diffs = [mp.mpf(sols[d][0][p]) - lim for d in ds]
+        if all(abs(v) <= mp.mpf(10) ** (-(dps // 2)) for v in diffs):
+            out.append(Series.const(limits[p]))
+            continue
+        a, b = diffs[-2], diffs[-1]
+        if a == 0 or b == 0 or (a < 0) != (b < 0):
+            raise RelusymError(f"parameter {space.names[p]}: no clean power law at large d")
+        kf = mp.log(abs(b) / abs(a)) / mp.log(epss[-1] / epss[-2])
+        k = int(mp.nint(kf))
+        if abs(kf - k) > 0.05 or k <= 0:
+            raise RelusymError(f"parameter {space.names[p]}: first correction of order eps^"
+                               f"{mp.nstr(kf, 5)} is not an integer power")
+        c = _extrapolate(epss, [v / e**k for v, e in zip(diffs, epss, strict=True)])
+        out.append(Series.const(limits[p]) + Series.monomial(_recognise(c, dps // 2), k))
+    return out
+
+
+def _has_zero_row(space, limits) -> bool:
+    """Whether ``W(theta)`` has a zero row at the limit point (a neuron vanishing)."""
+    vals = [float(to_mpf(c)) for c in limits]
+    W = np.array(space.matrix(vals, max(space.min_d(), 4)), dtype=float)
+    return bool(np.any(np.all(W == 0, axis=1)))
+
+
+def check_branch(fs: FamilySeries, *, dps: int = 60, ds: tuple = (10**10, 10**14)) -> dict:
+    r"""Compare the truncated series with the high-precision continued points of its branch.
+
+    At each ``d`` in ``ds`` (points of the numeric profile, reached from the family's seed by
+    :func:`track_to`): every parameter's truncated series ``sum_{k < prec} c_k eps^k`` must
+    agree with the continued point to ``10^6 eps^{prec} + 10^{-dps/2}`` (the truncation
+    error), the loss series likewise with the loss at the point, and the Morse index on
+    ``Fix(H)`` must be the family's. Raises :class:`RelusymError` on a mismatch (a series of
+    another branch); returns the measured differences.
+    """
+    spec = fs.family
+    if spec.exact is not None:
+        return {}
+    R = ReducedSystem(fs.space)
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    missing = [d for d in ds if d not in fs.numeric]
+    if missing:
+        fs.numeric.update(track_to(R, [spec.seed[n] for n in fs.space.names], spec.d0,
+                                   missing, dps=dps))
+    report = {}
+    loss = fs.loss_series()
+    for d in ds:
+        x = fs.numeric[d][0]
+        e = 1 / mp.sqrt(mp.mpf(d))
+        worst = mp.zero
+        for nm, t, v in zip(fs.names, fs.theta, x, strict=True):
+            n = int(min(t.prec, fs._cap()))
+            diff = abs(evaluate_truncated(t, e, n, dps) - mp.mpf(v))
+            tol = 10**6 * e**n + mp.mpf(10) ** (-(dps // 2))
+            if diff > tol:
+                raise RelusymError(
+                    f"family {spec.name}: the series of {nm} misses its own branch at d = "
+                    f"{_dtext(d)} by {mp.nstr(diff, 3)} (a series of another branch?); "
+                    "not printed")
+            worst = max(worst, diff)
+        n = int(min(loss.prec, fs._cap()))
+        lnum = R.loss(x, d, dps=dps + _extra_digits(d))
+        ldiff = abs(evaluate_truncated(loss, e, n, dps) - lnum)
+        if ldiff > 10**6 * e**n + mp.mpf(10) ** (-(dps // 2)):
+            raise RelusymError(f"family {spec.name}: the loss series misses the loss of its "
+                               f"branch at d = {_dtext(d)} by {mp.nstr(ldiff, 3)}; not printed")
+        idx = fix_index(R, x, d, dps=dps)
+        if spec.fix_index is not None and idx != spec.fix_index:
+            raise RelusymError(f"family {spec.name}: Morse index on Fix(H) is {idx} at d = "
+                               f"{_dtext(d)}, the family's is {spec.fix_index}; not printed")
+        report[d] = {"params": worst, "loss": ldiff, "fix_index": idx}
+    return report
 
 
 def _limits(space, ds, sols, dps) -> list:
@@ -416,10 +632,12 @@ def _limits(space, ds, sols, dps) -> list:
 
 
 def fit_exponents(R: ReducedSystem, spec: FamilySpec, limits: list, ds=(10**4, 10**6, 10**8),
-                  dps: int = 50) -> list:
+                  dps: int = 50, sols: dict | None = None) -> list:
     """Fitted order in eps of ``theta_p - theta_p(0)`` from zeros at the given d (least squares
-    of ``log|.|`` against ``log d``; ``None`` where the difference vanishes)."""
-    sols = track_to(R, [spec.seed[n] for n in R.space.names], spec.d0, list(ds), dps=dps)
+    of ``log|.|`` against ``log d``; ``None`` where the difference vanishes). ``sols``: the
+    continued points (``{d: (values, ...)}``) if already known."""
+    if sols is None or any(d not in sols for d in ds):
+        sols = track_to(R, [spec.seed[n] for n in R.space.names], spec.d0, list(ds), dps=dps)
     mp = mpmath.MPContext()
     mp.dps = dps
     out = []
@@ -441,10 +659,12 @@ def fit_exponents(R: ReducedSystem, spec: FamilySpec, limits: list, ds=(10**4, 1
     return out
 
 
-def _eps_newton(R: ReducedSystem, spec: FamilySpec, limits: list, target: int, progress):
-    """Newton's method over Laurent series in eps, from the exact limits, to O(eps^target)."""
+def _eps_newton(R: ReducedSystem, spec: FamilySpec, limits: list, target: int, progress,
+                start: list | None = None):
+    """Newton's method over Laurent series in eps, from the exact limits (or from ``start``,
+    the limits plus recognised leading corrections), to O(eps^target)."""
     space = R.space
-    x = [Series.const(c) for c in limits]
+    x = [Series.const(c) for c in limits] if start is None else list(start)
     steps: list[list[int]] = []
     margin = 4
     done = False
@@ -483,8 +703,12 @@ def _eps_newton(R: ReducedSystem, spec: FamilySpec, limits: list, target: int, p
 
 
 def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
-                  extra: int = 6, progress=None, fit: bool = True) -> FamilySeries:
+                  extra: int = 6, progress=None, fit: bool = True,
+                  check: bool = True) -> FamilySeries:
     """Expand a family to absolute order ``order`` in ``eps`` (see the module docstring).
+
+    With ``check`` the result is compared with its own branch (:func:`check_branch`) and a
+    mismatch raises instead of returning a series of another branch.
 
     The parameters are computed to ``order + extra`` so that the loss and the
     eigenvalues (whose expansions lose orders to the ``d^2`` factors of the
@@ -502,11 +726,14 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
         ds, sols = numeric_profile(spec, dps=dps)
         numeric.update(sols)
         limits = [_recognise(x, dps // 2) for x in _limits(space, ds, sols, dps)]
+    start = None
+    if spec.exact is None and _has_zero_row(space, limits):
+        start = _leading_terms(space, ds, sols, limits, dps)
     q = spec.sqrt_q
     while True:
         try:
             with sqrt_extension(q):
-                x, steps = _eps_newton(R, spec, limits, target, progress)
+                x, steps = _eps_newton(R, spec, limits, target, progress, start=start)
             break
         except FieldExtensionError as exc:
             rad = getattr(exc, "radicand", None)
@@ -518,8 +745,10 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     if spec.exact is not None:
         theta = [Series.const(c) for c in limits]
     fs = FamilySeries(spec, space, theta, order, limits, steps, numeric, field_q=q)
+    if check:
+        check_branch(fs, dps=dps)
     if fit and spec.exact is None:
-        fs.fitted_exponents = fit_exponents(R, spec, limits)
+        fs.fitted_exponents = fit_exponents(R, spec, limits, sols=numeric)
     return fs
 
 

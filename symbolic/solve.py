@@ -236,38 +236,44 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
         return np.asarray(g), np.where(np.isfinite(r), r, np.inf)
 
     g, r = resid(X)
-    active = np.isfinite(r)
-    for _ in range(maxiter):
-        if not active.any():
+    active = np.isfinite(r) & (r > tol)
+    r_old = r.copy()
+    for it in range(maxiter):
+        act = np.nonzero(active)[0]
+        if not len(act):
             break
+        Xa, ga, ra = X[:, act], g[:, act], r[act]
         with np.errstate(all="ignore"):
-            H = rs.hessian(list(X), dfl, backend=be)  # (n, n, N)
+            H = rs.hessian(list(Xa), dfl, backend=be)  # (n, n, Na)
             # Solve in orthonormal coordinates y = sqrt(orbit) * theta, where the
             # Jacobian is the Hessian of L on Fix(H) (entries O(1)..O(d), not O(d^2)).
             Hm = np.moveaxis(H, -1, 0) / (rs_sqrt[:, None] * rs_sqrt[None, :])
-            rhs = (-g / rs_sqrt[:, None]).T[:, :, None]
+            rhs = (-ga / rs_sqrt[:, None]).T[:, :, None]
             try:
                 dy = np.linalg.solve(Hm, rhs)[:, :, 0].T
             except np.linalg.LinAlgError:
-                dy = np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(N)], axis=1)
+                dy = np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(len(act))], axis=1)
             delta = dy / rs_sqrt[:, None]
-        t = np.ones(N)
-        Xn, rn = X.copy(), r.copy()
-        todo = active.copy()
+        t = np.ones(len(act))
+        todo = np.ones(len(act), dtype=bool)
         for _ls in range(25):
-            if not todo.any():
+            sub = np.nonzero(todo)[0]
+            if not len(sub):
                 break
-            cand = X + t * delta
+            cand = Xa[:, sub] + t[sub] * delta[:, sub]
             gc, rc = resid(cand)
-            ok = todo & (rc <= (1 - t / 4) * r)
-            Xn[:, ok] = cand[:, ok]
-            rn[ok] = rc[ok]
-            todo &= ~ok
-            t = np.where(todo, t / 2, t)
-        stalled = todo  # no decrease found: deactivate
-        X = Xn
-        g, r = resid(X)
-        active &= ~stalled & (r > tol) & np.all(np.abs(X) < 1e6, axis=0)
+            ok = np.isfinite(rc) & (rc <= (1 - t[sub] / 4) * ra[sub])
+            cols = act[sub[ok]]
+            X[:, cols] = cand[:, ok]
+            g[:, cols] = gc[:, ok]
+            r[cols] = rc[ok]
+            todo[sub[ok]] = False
+            t[sub[~ok]] /= 2
+        active[act[todo]] = False  # no decrease found: deactivate
+        active &= (r > tol) & np.all(np.abs(X) < 1e6, axis=0)
+        if (it + 1) % 8 == 0:  # stagnation: less than a halving in 8 iterations
+            active &= ~(r > 0.5 * r_old)
+            r_old = r.copy()
     return X.T, r
 
 

@@ -46,6 +46,7 @@ from symbolic.isotypic import (
     isotypic_decomposition,
     representatives,
 )
+from symbolic.parsing import parse_number
 from symbolic.reduced import ReducedSystem
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "exact_blocks",
     "exact_spectrum",
     "global_minimum_spectrum",
+    "guard_digits",
 ]
 
 
@@ -107,6 +109,22 @@ def block_system(space: FixedSpace | str, irrep: Irrep | str
     space = parse_isotropy(space)
     label = irrep.label if isinstance(irrep, Irrep) else str(irrep)
     return _block_system(space, label)
+
+
+def guard_digits(d: int | Fraction) -> int:
+    r"""Extra working digits at dimension ``d``: ``10 + 3 ceil(log10 max(1, d))``.
+
+    Hessian entries on a fixed space are sums of terms of size up to ``d^3`` (orbit
+    sizes ``~ d^2`` times kernel values ``~ d``) whose leading digits cancel, and the
+    Gram matrices have entries ``1 .. d^2``; ``3 log10 d`` guard digits keep every
+    requested digit of an ``O(1)`` eigenvalue. Computed exactly from the digits of
+    ``d`` (no float conversion, so no overflow at any ``d``).
+    """
+    dd = abs(Fraction(d))
+    if dd <= 1:
+        return 10
+    q = dd.numerator // dd.denominator
+    return 10 + 3 * len(str(q))
 
 
 def _exact(expr: sp.Expr, d: int | Fraction) -> Fraction:
@@ -156,6 +174,10 @@ def isotypic_blocks(space: FixedSpace | str, values: Any, d: Any, *,
     space.check_d(dd)
     be = get_backend(backend, dps=dps)
     vals = space.values_list(values)
+    for v, name in zip(vals, space.names, strict=True):
+        if isinstance(v, (str, int, float, Fraction)) or \
+                (type(v).__module__ or "").startswith("mpmath"):
+            parse_number(v, name)  # no nan/inf, no expressions
     _require_nonzero_rows(space, vals, dd)
     out = []
     with be.context():
@@ -200,7 +222,14 @@ def generalized_eigenvalues(B: Any, G: Any, *, backend: str | Backend = "mpmath"
     be = get_backend(backend, dps=dps)
     if be.name == "numpy":
         Bf, Gf = np.asarray(B, dtype=float), np.asarray(G, dtype=float)
-        L = np.linalg.cholesky(Gf)
+        if not (np.all(np.isfinite(Bf)) and np.all(np.isfinite(Gf))):
+            raise PrecisionError("the Hessian block overflows float64 at this d: use the "
+                                 "mpmath backend")
+        try:
+            L = np.linalg.cholesky(Gf)
+        except np.linalg.LinAlgError:
+            raise PrecisionError("the Gram matrix is numerically singular in float64 at "
+                                 "this d: use the mpmath backend") from None
         Li = np.linalg.inv(L)
         C = Li @ Bf @ Li.T
         return sorted(np.linalg.eigvalsh((C + C.T) / 2).tolist())
@@ -213,8 +242,12 @@ def generalized_eigenvalues(B: Any, G: Any, *, backend: str | Backend = "mpmath"
     Gm = mp.matrix([[mp.mpf(G[i][j]) for j in range(n)] for i in range(n)])
     if n == 1:
         return [Bm[0, 0] / Gm[0, 0]]
-    L = mp.cholesky(Gm)
-    Li = mp.inverse(L)
+    try:
+        L = mp.cholesky(Gm)
+        Li = mp.inverse(L)
+    except (ZeroDivisionError, ValueError):
+        raise PrecisionError(f"the Gram matrix is numerically singular at {mp.dps} digits: "
+                             "raise the working precision") from None
     C = Li * Bm * Li.T
     C = (C + C.T) / 2
     ev = mp.eigsy(C, eigvals_only=True)
@@ -269,19 +302,32 @@ def spectrum(space: FixedSpace | str, values: Any, d: Any, *, dps: int = 50,
 
     ``tol``: an eigenvalue with ``|lambda| <= tol`` counts as zero (the spectrum is
     then degenerate and ``index`` is None). Default: ``10^(-3 dps / 4)`` times
-    ``max(1, max |lambda|)`` (mpmath), ``1e-9`` times that scale (numpy).
+    ``max(1, max |lambda| / max(1, d))`` (mpmath), ``1e-9`` times that scale (numpy).
+
+    Precision: the blocks are evaluated and solved at ``dps + guard_digits(d)``
+    digits (``10 + 3 log10 d`` guard digits, see :func:`guard_digits`), so an
+    eigenvalue of size ``O(1)`` next to ones of size ``O(d)`` keeps ``dps`` digits
+    at every ``d``. The largest eigenvalues grow like ``d`` (the trivial and ``std``
+    blocks); the zero tolerance is therefore relative to ``max|lambda| / d``.
     """
     if not isinstance(dps, int) or not 5 <= dps <= 10_000:
         raise PrecisionError(f"dps = {dps!r}: use an integer between 5 and 10000")
     space = parse_isotropy(space)
     dd = parse_d(d)
-    be = get_backend(backend, dps=dps + 10)
+    if getattr(backend, "name", backend) == "numpy" and guard_digits(dd) > 10 + 3 * 4:
+        raise PrecisionError(
+            f"d = {d}: the numpy backend (float64, 16 digits) loses about 3 log10 d digits "
+            "to cancellation and is limited to d < 10^4 here; use backend='mpmath'")
+    be = get_backend(backend, dps=dps + guard_digits(dd))
     eig: list[Eigenvalue] = []
     for blk in isotypic_blocks(space, values, dd, backend=be):
         for lam in generalized_eigenvalues(blk.B, blk.G, backend=be):
             eig.append(Eigenvalue(lam, blk.dim, blk.irrep.dim_expr, blk.irrep.label))
     eig.sort(key=lambda e: e.value)
     scale = max([abs(e.value) for e in eig] + [1])
+    if be.name == "mpmath":
+        dmp = be.mp.mpf(Fraction(dd).numerator) / Fraction(dd).denominator
+        scale = max(be.mp.mpf(1), scale / max(1, dmp))
     if tol is None:
         tol = scale * (1e-9 if be.name == "numpy" else be.mp.mpf(10) ** (-(3 * dps) // 4))
     degenerate = any(abs(e.value) <= tol for e in eig)
@@ -306,6 +352,20 @@ def block_exprs(space: FixedSpace | str, irrep: Irrep | str) -> tuple[sp.Matrix,
     return rs.hessian_exprs, reps.gram_expr()
 
 
+def _exact_value(v: Any, name: str) -> sp.Expr:
+    """A user value as an exact sympy number: sympy numbers/expressions free of
+    symbols are kept; everything else goes through :func:`parse_number` (strings are
+    never sympified)."""
+    if isinstance(v, sp.Basic) and not isinstance(v, sp.Float):
+        if v.free_symbols or not v.is_number:
+            raise IsotropyError(f"{name} = {v!r}: a number is required")
+        if v.is_finite is False or v.has(sp.nan, sp.zoo):
+            raise IsotropyError(f"{name} = {v!r} is not a finite number")
+        return v
+    x = parse_number(v, name)
+    return sp.Rational(x.numerator, x.denominator) if isinstance(x, Fraction) else sp.Integer(x)
+
+
 def exact_blocks(space: FixedSpace | str, values: Any, d: Any = None
                  ) -> list[tuple[Irrep, sp.Matrix, sp.Matrix]]:
     """``(irrep, B, G)`` as exact sympy matrices at exact parameter values.
@@ -315,7 +375,8 @@ def exact_blocks(space: FixedSpace | str, values: Any, d: Any = None
     the exact limit (the sympy backend's vanishing quotient is 0 at ``G = 0``).
     """
     space = parse_isotropy(space)
-    vals = [sp.nsimplify(v) for v in space.values_list(values)]
+    vals = [_exact_value(v, n) for v, n in zip(space.values_list(values), space.names,
+                                                strict=True)]
     out = []
     for irr in isotypic_decomposition(space, d):
         rs, _ = block_system(space, irr)

@@ -50,6 +50,8 @@ class Branch:
     points: list[BranchPoint] = field(default_factory=list)
     status: str = "reached"
     message: str = ""
+    #: set when the given start is not (near) critical and Newton moved it far
+    warning: str = ""
 
     def to_json(self, digits: int | None = None) -> dict:
         n = digits or self.digits
@@ -57,6 +59,7 @@ class Branch:
             "isotropy": self.space.label,
             "status": self.status,
             "message": self.message,
+            **({"warning": self.warning} if self.warning else {}),
             "points": [
                 {
                     "d": _dstr(p.d),
@@ -98,21 +101,47 @@ def track(
     d_to: Any,
     *,
     digits: int = 30,
-    max_steps: int = 400,
+    max_steps: int | None = None,
     initial_step: float | None = None,
     progress: bool | None = None,
+    start_tol: float = 1e-6,
+    strict: bool = False,
 ) -> Branch:
-    """Follow the critical point near ``start`` (at ``d_from``) to ``d_to``."""
+    """Follow the critical point near ``start`` (at ``d_from``) to ``d_to``.
+
+    ``start`` (dict by name or list; numbers or decimal strings, parsed exactly by
+    :func:`symbolic.parsing.parse_number`) is first refined by Newton at ``d_from``.
+    If the refined point lies farther than ``start_tol`` (max relative distance
+    ``|theta - theta_start| / (1 + |theta_start|)``) from the given start, the start
+    was not (near) critical: with ``strict=True`` a ConvergenceError is raised,
+    otherwise ``Branch.warning`` says where the start moved (never silently).
+    """
     space = parse_isotropy(space)
+    from symbolic.parsing import parse_number
+
+    start_vals = [parse_number(v, n) for v, n in
+                  zip(space.values_list(start), space.names, strict=True)]
     digits = check_digits(digits)
     d0, d1 = parse_d(d_from), parse_d(d_to)
     space.check_d(d0)
     space.check_d(d1)
     rs = system_for(space)
     branch = Branch(space, digits)
-    r = newton(space, start, d0, dps=digits)
+    r = newton(space, start_vals, d0, dps=digits)
     if not r.converged:
         raise ConvergenceError(f"the start does not converge at d = {_dstr(d0)}: {r.reason}")
+    with mpmath.workdps(digits + 10):
+        moved = max(abs(mpmath.mpf(a) - mpmath.mpf(b.numerator) / b.denominator)
+                    / (1 + abs(mpmath.mpf(b.numerator) / b.denominator))
+                    for a, b in zip(r.values, map(Fraction, start_vals), strict=True))
+    if moved > start_tol:
+        where = ", ".join(f"{n}={decimal(v, 12)}" for n, v in
+                          zip(space.names, r.values, strict=True))
+        text = (f"the start is not a critical point at d = {_dstr(d0)}: Newton moved it "
+                f"by {mpmath.nstr(moved, 3)} (relative) to {where}")
+        if strict:
+            raise ConvergenceError(text + "; give a (near) critical start")
+        branch.warning = text + "; the branch of that point is followed instead"
 
     def loss(values, d):
         return rs.loss(values, d, backend="mpmath", dps=digits + guard_digits(d))
@@ -125,6 +154,8 @@ def track(
     total = abs(s1 - s0)
     h = initial_step or min(0.05, total / 4) if total > 0 else 0.0
     h = max(h, 1e-12)
+    if max_steps is None:  # steps are at most 0.5 in log d: leave room for halvings
+        max_steps = 400 + 4 * math.ceil(total / 0.5)
     s = s0
     from symbolic.census import _progress
 

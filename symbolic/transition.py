@@ -8,10 +8,12 @@ Along a family ``theta(d)`` the Hessian splits into isotypic blocks
 (:mod:`symbolic.spectrum`); the family changes type where an eigenvalue of one
 block crosses 0. Method:
 
-1. *Scan.* Continue the family over integer ``d`` (Newton from the neighbour)
-   and compute the spectrum; a change of the index between ``d`` and ``d + 1``
-   brackets a crossing, and the block whose smallest eigenvalue changes sign
-   names the irreducible.
+1. *Scan.* Continue the family to the scanned integers ``d`` (every integer of a
+   short range, a geometric grid of a long one; branch-checked continuation
+   :func:`symbolic.series.track_to`) and compute the spectrum; a change between
+   saddle and minimum between two scan points is bisected down to ``d`` and
+   ``d + 1``, and the block whose smallest eigenvalue changes sign names the
+   irreducible.
 2. *Solve.* The critical dimension solves, jointly in ``(theta, d)``, the reduced
    equations ``grad ell(theta; d) = 0`` and ``lambda_min(B(theta, d), G(d)) = 0``.
    We eliminate ``theta`` (Newton at each trial ``d``, verified by residual and
@@ -32,10 +34,10 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from symbolic.errors import ConvergenceError, IsotropyError, RelusymError
+from symbolic.errors import ConvergenceError, RelusymError
 from symbolic.groups import D_SYMBOL, parse_isotropy
 from symbolic.reduced import ReducedSystem
-from symbolic.series import FamilySpec, get_family, newton_point
+from symbolic.series import FamilySpec, get_family, newton_point, track_to
 
 __all__ = ["Transition", "scan_family", "find_transition", "block_min_eigenvalue"]
 
@@ -99,47 +101,75 @@ def block_min_eigenvalue(space, label: str, values: list, d: Any, *, dps: int = 
     return generalized_eigenvalues(Bl, G, backend="mpmath", dps=dps)[0]
 
 
-def scan_family(spec: FamilySpec | str, d_values: list[int] | None = None, *,
-                dps: int = 30) -> list[dict]:
-    """The family's index and per-irreducible smallest eigenvalue at integer ``d``."""
+def scan_grid(lo: int, hi: int, *, max_points: int = 40) -> list[int]:
+    """Integers to scan in ``[lo, hi]``: all of them when there are at most ``max_points``,
+    else a geometric grid (crossings between grid points are then bisected)."""
+    if hi - lo + 1 <= max_points:
+        return list(range(lo, hi + 1))
+    r = (hi / lo) ** (1 / (max_points - 1))
+    pts = {lo, hi}
+    for k in range(1, max_points - 1):
+        pts.add(min(hi, max(lo, round(lo * r**k))))
+    return sorted(pts)
+
+
+def _row(space, x, d, dps):
     from symbolic.spectrum import spectrum
 
+    s = spectrum(space, x, d, dps=dps)
+    mins: dict = {}
+    for e in s.eigenvalues:
+        if e.irrep not in mins or e.value < mins[e.irrep]:
+            mins[e.irrep] = e.value
+    return {"d": d, "values": x, "index": s.index, "min_eigenvalues": mins}
+
+
+def scan_family(spec: FamilySpec | str, d_values: list[int] | None = None, *,
+                dps: int = 30) -> list[dict]:
+    """The family's index and per-irreducible smallest eigenvalue at integer ``d``.
+
+    The branch is continued from the seed to each ``d`` by :func:`symbolic.series.track_to`
+    (branch-checked predictor-corrector); the scan stops where the branch is lost.
+    """
     if isinstance(spec, str):
         spec = get_family(spec)
     space = parse_isotropy(spec.isotropy)
     R = ReducedSystem(space)
-    d0 = int(Fraction(str(spec.d0)))
     if d_values is None:
+        d0 = int(Fraction(str(spec.d0)))
         d_values = list(range(max(space.min_d(), 2), d0 + 11))
-    x, _, _ = newton_point(R, [spec.seed[n] for n in space.names], d0, dps=dps)
-    sols = {d0: x}
-    lo, hi = min(d_values), max(d_values)
-    for direction in (-1, 1):
-        y = x
-        d = d0 + direction
-        while (direction < 0 and d >= lo) or (direction > 0 and d <= hi):
-            try:
-                y, _, _ = newton_point(R, y, d, dps=dps)
-            except (ConvergenceError, IsotropyError):
-                break
-            sols[d] = y
-            d += direction
-    rows = []
-    for d in sorted(sols):
-        if d not in d_values:
-            continue
-        s = spectrum(space, sols[d], d, dps=dps)
-        mins: dict = {}
-        for e in s.eigenvalues:
-            if e.irrep not in mins or e.value < mins[e.irrep]:
-                mins[e.irrep] = e.value
-        rows.append({"d": d, "values": sols[d], "index": s.index, "min_eigenvalues": mins})
-    return rows
+    d_values = sorted({int(d) for d in d_values})
+    sols = track_to(R, [spec.seed[n] for n in space.names], spec.d0, d_values, dps=dps,
+                    partial=True)
+    return [_row(space, sols[d][0], d, dps) for d in d_values if d in sols]
+
+
+def _bisect(space, R, a: dict, b: dict, dps: int) -> tuple[dict, dict]:
+    """Shrink a bracket ``a["d"] < b["d"]`` of a saddle/minimum change to consecutive
+    integers (continuation from the nearer end, spectrum at the midpoint)."""
+    while b["d"] - a["d"] > 1:
+        m = (a["d"] + b["d"]) // 2
+        x = track_to(R, a["values"], a["d"], [m], dps=dps)[m][0]
+        row = _row(space, x, m, dps)
+        if (row["index"] == 0) == (a["index"] == 0):
+            a = row
+        else:
+            b = row
+    return a, b
 
 
 def find_transition(spec: FamilySpec | str, *, dps: int = 50, digits: int = 30,
                     d_values: list[int] | None = None, certify: bool = False) -> list[Transition]:
-    """Every saddle/minimum change of the family within the scanned integer range."""
+    """Every saddle/minimum change of the family within the scanned range of ``d``.
+
+    Brackets between scan points further apart than 1 are bisected to consecutive
+    integers; the crossing is then solved at ``max(dps, digits + 20)`` digits, so that
+    ``digits`` digits of ``d`` are correct.
+    """
+    from symbolic.parsing import parse_int
+
+    digits = parse_int(digits, "digits", minimum=1, maximum=500)
+    dps = max(parse_int(dps, "dps", minimum=15, maximum=1000), digits + 20)
     if isinstance(spec, str):
         spec = get_family(spec)
     space = parse_isotropy(spec.isotropy)
@@ -147,10 +177,12 @@ def find_transition(spec: FamilySpec | str, *, dps: int = 50, digits: int = 30,
     rows = scan_family(spec, d_values, dps=min(dps, 30))
     out = []
     for a, b in zip(rows, rows[1:], strict=False):
-        if b["d"] != a["d"] + 1 or a["index"] is None or b["index"] is None:
+        if a["index"] is None or b["index"] is None:
             continue
         if (a["index"] == 0) == (b["index"] == 0):
             continue  # not a saddle <-> minimum change
+        if b["d"] - a["d"] > 1:
+            a, b = _bisect(space, R, a, b, min(dps, 30))
         for label in a["min_eigenvalues"]:
             la, lb = a["min_eigenvalues"][label], b["min_eigenvalues"].get(label)
             if lb is None or (la < 0) == (lb < 0):

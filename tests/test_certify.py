@@ -1,5 +1,7 @@
 """Interval certificates: they prove what is true, and refuse (or disprove) what is not."""
 
+from fractions import Fraction
+
 import mpmath
 import pytest
 
@@ -40,7 +42,8 @@ def test_d11_minimum_is_proved_with_enclosures(d11_cert):
     for e in s.eigenvalues:
         assert any(lab == e.irrep and _contains(b, e.value) for lab, _, b in c.eigenvalues)
     j = c.to_json(25)
-    assert j["certified"] is True and j["loss"][0] < j["loss"][1]
+    assert j["certified"] is True and Fraction(j["loss"][0]) < Fraction(j["loss"][1])
+    assert j["moved_far"] is False and Fraction(j["distance_to_input"]) < Fraction("1e-30")
 
 
 @pytest.mark.parametrize("d", [10, 20, 1000, "10.5"])
@@ -246,3 +249,56 @@ def test_enclose_eigenvalues_cluster_with_negative_signs():
     assert why == ""
     assert sum(e < 0 for e in encl) == 2 and sum(e > 0 for e in encl) == 1
     assert all(e.contains(-1) for e in encl[:2]) and encl[2].contains(2)
+
+
+def _frobenius(space, a, b, d):
+    """Independent: |W(a) - W(b)|_F from the full matrices (symbolic.groups.matrix)."""
+    from symbolic.groups import parse_isotropy
+
+    sp_ = parse_isotropy(space)
+    with mpmath.workdps(40):
+        A, B = sp_.matrix(a, d), sp_.matrix(b, d)
+        A, B = mpmath.matrix(A.tolist() if hasattr(A, "tolist") else A), \
+            mpmath.matrix(B.tolist() if hasattr(B, "tolist") else B)
+        return mpmath.mnorm(A - B, "f")
+
+
+@pytest.mark.parametrize("start", ["plus-half", "half"])
+def test_refinement_far_from_input_is_refused(start):
+    """From the d-1,1 spurious minimum + 0.5 in every parameter Newton converges to the
+    index-1 saddle (and from [0.5]*5 to a point of loss ~2.8): the certificate must not
+    pass that off as the given point."""
+    f = family("spurious-d-1,1")
+    if start == "plus-half":
+        vals = {k: str(Fraction(v) + Fraction(1, 2)) for k, v in f.seed_values.items()}
+    else:
+        vals = ["0.5"] * 5
+    c = certify_point(f.isotropy, vals, 10, dps=60)
+    assert c.verdict == "unknown" and c.moved_far and not c.certified
+    assert "moved far" in c.reason and c.loss is None
+    j = c.to_json(10)
+    assert j["moved_far"] is True and j["certified"] is False
+    # the recorded distance bounds the true distance from the input to the proved point
+    ok = certify_point(f.isotropy, vals, 10, dps=60, max_move=None)
+    assert ok.verdict == "proved" and not ok.moved_far
+    mid = [mpmath.mpf(b.mid().str(45, radius=False)) for b in ok.box]
+    true = _frobenius(f.isotropy, mid, f.space.values_list(vals), 10)
+    assert Fraction(j["distance_to_input"]) >= Fraction(mpmath.nstr(true, 30)) > 1
+    if start == "plus-half":  # it is the index-1 saddle, not the minimum
+        assert ok.classification == "saddle" and ok.index == 1
+    else:
+        lo, hi = ok.to_json(10)["loss"]
+        assert Fraction("2.8") < Fraction(lo) <= Fraction(hi) < Fraction("2.85")
+
+
+def test_small_move_is_accepted_and_recorded():
+    """A start 1e-9 off the minimum: Newton moves by ~1e-9 (relative < 1e-6): proved,
+    the distance recorded; with max_move=1e-12 the same move is refused."""
+    f = family("spurious-d-1,1")
+    vals = {k: str(Fraction(v) + Fraction(1, 10**9)) for k, v in f.seed_values.items()}
+    c = certify_point(f.isotropy, vals, 10, dps=50)
+    assert c.verdict == "proved" and not c.moved_far
+    dist = Fraction(c.to_json(10)["distance_to_input"])
+    assert Fraction(1, 10**10) < dist < Fraction(1, 10**7)
+    c2 = certify_point(f.isotropy, vals, 10, dps=50, max_move="1e-12")
+    assert c2.verdict == "unknown" and c2.moved_far

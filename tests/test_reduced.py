@@ -13,6 +13,12 @@ from symbolic.reduced import ReducedSystem
 GROUPS = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1"]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never touch the user's cache directory."""
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path_factory.mktemp("relusym-cache")))
+
+
 def _check(spec, d, seed):
     fs = parse_isotropy(spec)
     rs = ReducedSystem(fs)
@@ -106,3 +112,102 @@ def test_batched_numpy_evaluation():
     for j in range(7):
         gj = rs.gradient(list(X[:, j]), 9, backend="numpy")
         assert np.allclose(g[:, j], gj, atol=1e-12)
+
+
+MALICIOUS = "__import__('os').system('touch {path}')"
+
+
+@pytest.mark.parametrize("where", ["value_sympy", "d_sympy", "value_mpmath", "d_numpy",
+                                   "directions", "substitution"])
+def test_user_strings_are_never_executed(tmp_path, where):
+    """A string that would create a file if evaluated is refused with a RelusymError and
+    the file does not appear (no sympify/eval of user strings)."""
+    from symbolic.errors import RelusymError
+
+    target = tmp_path / "pwned"
+    s = MALICIOUS.format(path=target)
+    rs = ReducedSystem("d")
+    calls = {
+        "value_sympy": lambda: rs.loss([s, "0"], 10, backend="sympy"),
+        "d_sympy": lambda: rs.loss(["1", "0"], s, backend="sympy"),
+        "value_mpmath": lambda: rs.gradient([s, "0"], 10, backend="mpmath"),
+        "d_numpy": lambda: rs.loss([1.0, 0.0], s, backend="numpy"),
+        "directions": lambda: ReducedSystem("d", directions=[[s, 0], [0, 1]]),
+        "substitution": lambda: ReducedSystem("d", substitution={rs.space.symbols[0]: s}),
+    }
+    with pytest.raises(RelusymError):
+        calls[where]()
+    assert not target.exists()
+
+
+def test_safe_expr_whitelist():
+    """Restricted strings: numbers (exact), + - * / **, parentheses, parameter names, d."""
+    from symbolic.errors import RelusymError
+    from symbolic.reduced import safe_expr
+
+    fs = parse_isotropy("d-1,1")
+    D1, O1 = fs.symbols[:2]
+    assert safe_expr("2*D1 - O1/3 + 0.5*d**2", fs.symbols) == \
+        2 * D1 - O1 / 3 + sp.Rational(1, 2) * D_SYMBOL**2
+    assert safe_expr(sp.Rational(1, 3), fs.symbols) == sp.Rational(1, 3)
+    assert safe_expr(0.25, fs.symbols) == sp.Rational(1, 4)
+    for bad in ("D1.__class__", "x + 1", "D1**d", "2**(10**10)", "D1[0]", "lambda: 1",
+                "1e5000", "", "exec('1')"):
+        with pytest.raises(RelusymError):
+            safe_expr(bad, fs.symbols)
+
+
+def test_string_inputs_still_work_exactly():
+    """Strings that are numbers, and strings in directions/substitution, are parsed
+    exactly: the results equal those with sympy Rationals."""
+    rs = ReducedSystem("d-1,1")
+    th = ["0.9", "1/50", "-0.8", "0.05", "0.1"]
+    exact = [sp.Rational(9, 10), sp.Rational(1, 50), sp.Rational(-4, 5), sp.Rational(1, 20),
+             sp.Rational(1, 10)]
+    assert sp.simplify(rs.loss(th, "10.5", backend="sympy")
+                       - rs.loss(exact, sp.Rational(21, 2), backend="sympy")) == 0
+    D1, O1 = rs.space.symbols[:2]
+    r1 = ReducedSystem("d", directions=[["1", "1/2"]])
+    r2 = ReducedSystem("d", directions=[[1, sp.Rational(1, 2)]])
+    assert r1.directions == r2.directions
+    r3 = ReducedSystem("d", substitution={"O1": "D1/2"})
+    assert r3.substitution == {rs.space.symbols[1]: D1 / 2} and r3.arg_symbols == [D1]
+    assert O1 == rs.space.symbols[1]
+
+
+def test_disk_cache_roundtrip_and_corruption(tmp_path, monkeypatch):
+    """A second build reads the cache and gives identical invariants and values; a corrupt
+    or foreign file is ignored (rebuild); RELUSYM_CACHE=0 writes nothing."""
+    from symbolic import reduced as R
+
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("RELUSYM_CACHE", raising=False)
+    th = ["0.9", "0.02", "-0.8", "0.05", "0.1"]
+    a = ReducedSystem("d-1,1")
+    ref_flat = a._flat
+    files = list(tmp_path.glob("reduced-*.json"))
+    assert len(files) == 1 and not list(tmp_path.glob(".tmp-*"))
+    built = []
+    monkeypatch.setattr(R.ReducedSystem, "_build_flat",
+                        lambda self: built.append(1) or (_ for _ in ()).throw(AssertionError))
+    b = ReducedSystem("d-1,1")
+    assert [sp.expand(x - y) for x, y in zip(b._flat[1], ref_flat[1], strict=True)] == \
+        [0] * len(ref_flat[1])
+    assert b._flat[0] == [(t, k, tuple(s), st) for t, k, s, st in ref_flat[0]]
+    assert not built
+    assert abs(b.loss(th, 10, dps=40) - a.loss(th, 10, dps=40)) < mpmath.mpf(10) ** -35
+    monkeypatch.undo()
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
+    for junk in ("{not json", '{"format": 1, "key": "other"}', '{"format": 1}', ""):
+        files[0].write_text(junk)
+        c = ReducedSystem("d-1,1")
+        assert abs(c.loss(th, 10, dps=40) - a.loss(th, 10, dps=40)) < mpmath.mpf(10) ** -35
+    # a different substitution is a different entry
+    D1 = a.space.symbols[0]
+    assert ReducedSystem("d-1,1", substitution={a.space.symbols[1]: D1 / 3})._flat
+    assert len(list(tmp_path.glob("reduced-*.json"))) == 2
+    off = tmp_path / "off"
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(off))
+    monkeypatch.setenv("RELUSYM_CACHE", "0")
+    assert ReducedSystem("d-1,1")._flat
+    assert not off.exists()

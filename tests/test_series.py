@@ -132,12 +132,12 @@ def test_series_backend_matches_mpmath_evaluation():
 # ----------------------------------------------------------- families
 @pytest.fixture(scope="module")
 def d11():
-    return family_series("d-1,1", order=3, fit=False)
+    return family_series("spurious-d-1,1", order=3, fit=False)
 
 
 @pytest.fixture(scope="module")
 def bounded():
-    return family_series("bounded-Sd", order=3, fit=False)
+    return family_series("bounded-d", order=3, fit=False)
 
 
 def _numeric(name, ds, dps=50):
@@ -161,7 +161,7 @@ def test_fitted_scaling_agrees_with_series(d11):
     correction found by the exact expansion (D1 - 1, O1 ~ eps^4; D2 + 1, P12, P21 ~ eps^2)."""
     from symbolic.series import fit_exponents
 
-    spec = get_family("d-1,1")
+    spec = get_family("spurious-d-1,1")
     fitted = fit_exponents(ReducedSystem(spec.isotropy), spec, d11.limits)
     assert d11.correction_orders == [4, 4, 2, 2, 2]
     for f, k in zip(fitted, d11.correction_orders, strict=True):
@@ -188,19 +188,19 @@ def test_bounded_loss_leading_coefficient_matches_paper(bounded):
 def test_d22_needs_sqrt2_and_loss_is_twice_d11():
     """d-2,2: two 'bad' neurons; d L -> 2 (1/2 - 2/pi^2) (papers.md: about a times the
     d-1,1 loss), coefficients in Q(pi)(sqrt 2) (a Gram determinant 8 eps^4 + ...)."""
-    fs = family_series("d-2,2", order=1, fit=False)
+    fs = family_series("spurious-d-2,2", order=1, fit=False)
     assert fs.field_q == 2
     L = fs.loss_series()
     assert L.coeff(2) == PiField.from_sympy(1 - 4 / sp.pi**2)
-    R, sols = _numeric("d-2,2", [10**6])
+    R, sols = _numeric("spurious-d-2,2", [10**6])
     e = 1 / mp.sqrt(10**6)
     for p, t in enumerate(fs.theta):
         assert abs(mp.mpf(sols[10**6][0][p]) - ser_at(t, e, 3)) < 1e3 * e**4
 
 
-@pytest.mark.parametrize("name", ["d-1,1", "bounded-Sd"])
+@pytest.mark.parametrize("name", ["spurious-d-1,1", "bounded-d"])
 def test_low_order_series_vs_numerics(name, d11, bounded):
-    fs = d11 if name == "d-1,1" else bounded
+    fs = d11 if name == "spurious-d-1,1" else bounded
     ds = [10**4, 10**6]
     R, sols = _numeric(name, ds)
     N = fs.order
@@ -215,7 +215,7 @@ def test_low_order_series_vs_numerics(name, d11, bounded):
 
 
 def test_global_minimum_exact_and_spectrum_constants():
-    fs = family_series("global-min", order=3)
+    fs = family_series("global-minimum", order=3)
     assert fs.loss_series().is_zero_to_prec()
     ev = fs.eigenvalues()
     lead = {(e["irrep"], str(e["series"].coeff(e["series"].v).to_sympy()), e["series"].v)
@@ -261,8 +261,8 @@ def _check_eigen_vs_spectrum(fs, ev, isotropy, point_or_none, ds, sols=None):
 
 
 def test_bounded_eigenvalues_vs_spectrum():
-    fs, ev = family_eigenvalues("bounded-Sd", 2)
-    R, sols = _numeric("bounded-Sd", [10**4, 10**6])
+    fs, ev = family_eigenvalues("bounded-d", 2)
+    R, sols = _numeric("bounded-d", [10**4, 10**6])
     assert len(ev) == 7  # 2 triv, 3 std, alt2, sym
     assert all(e["series"].prec > 2 for e in ev)
     _check_eigen_vs_spectrum(fs, ev, "d", None, [10**4, 10**6], sols)
@@ -272,8 +272,8 @@ def test_bounded_eigenvalues_vs_spectrum():
 
 @pytest.mark.slow
 def test_d11_eigenvalues_low_order_vs_spectrum():
-    fs, ev = family_eigenvalues("d-1,1", 1)
-    R, sols = _numeric("d-1,1", [10**4, 10**6])
+    fs, ev = family_eigenvalues("spurious-d-1,1", 1)
+    R, sols = _numeric("spurious-d-1,1", [10**4, 10**6])
     assert len(ev) == 12  # DESIGN 3: 5 triv, 5 std, alt2, sym at Delta(S_{d-1} x S_1)
     _check_eigen_vs_spectrum(fs, ev, "d-1,1", None, [10**4, 10**6], sols)
     # all positive at large d: a minimum (leading coefficients positive)
@@ -282,7 +282,7 @@ def test_d11_eigenvalues_low_order_vs_spectrum():
 
 def test_pslq_crosscheck(d11):
     """Coefficients recognised from numerics agree with the exact ones (cross-check)."""
-    R, sols = _numeric("d-1,1", [10**12, 10**14, 10**16, 10**18])
+    R, sols = _numeric("spurious-d-1,1", [10**12, 10**14, 10**16, 10**18])
     ds = sorted(sols)
     es = [1 / mp.sqrt(d) for d in ds]
     # d L -> c2 + c3 eps: extrapolate eps^-2 L to eps = 0
@@ -312,7 +312,7 @@ def test_json_strings_are_sympy_parsable(bounded):
 def test_cli_series_and_errors(capsys):
     from symbolic.cli.main import main
 
-    assert main(["series", "--family", "bounded-Sd", "--order", "1", "--no-eigenvalues"]) == 0
+    assert main(["series", "--family", "bounded-d", "--order", "1", "--no-eigenvalues"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["loss"][0] in ("1/2 - 1/pi", "-1/pi + 1/2")
     assert main(["series", "--family", "no-such-family"]) == 2
@@ -338,10 +338,10 @@ def _next_order(s: Series, N: int):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["d-1,1", "bounded-Sd", "d-2,2"])
+@pytest.mark.parametrize("name", ["spurious-d-1,1", "bounded-d", "spurious-d-2,2"])
 def test_order6_truncation_error_falls_at_predicted_order(name):
     N = 6
-    with_eigen = name != "d-2,2"  # d-2,2 eigenvalues: see test_d22_eigenvalues_vs_spectrum
+    with_eigen = name != "spurious-d-2,2"  # see test_d22_eigenvalues_vs_spectrum
     if with_eigen:
         fs, ev = family_eigenvalues(name, N)
     else:
@@ -374,7 +374,7 @@ def test_order6_truncation_error_falls_at_predicted_order(name):
 @pytest.mark.slow
 def test_d22_eigenvalues_vs_spectrum():
     """Eigenvalue series of d-2,2 (coefficients with sqrt 2) vs the numeric spectrum."""
-    fs, ev = family_eigenvalues("d-2,2", 1)
+    fs, ev = family_eigenvalues("spurious-d-2,2", 1)
     assert len(ev) == 19  # DESIGN 3 counts 19 distinct eigenvalues at Delta(S_8 x S_2)
-    R, sols = _numeric("d-2,2", [10**4, 10**6])
+    R, sols = _numeric("spurious-d-2,2", [10**4, 10**6])
     _check_eigen_vs_spectrum(fs, ev, "d-2,2", None, [10**4, 10**6], sols)

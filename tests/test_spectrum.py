@@ -21,6 +21,7 @@ from symbolic.cli.main import main as cli_main
 from symbolic.groups import D_SYMBOL, parse_isotropy
 from symbolic.reduced import ReducedSystem
 from symbolic.spectrum import (
+    exact_blocks,
     exact_spectrum,
     global_minimum_spectrum,
     isotypic_blocks,
@@ -308,3 +309,91 @@ def test_critical_points_match_full_hessian():
             < mp.mpf("1e-30")
         if spec == "d":
             assert S.index == 0  # the "hidden" minimum of DESIGN.md 4a
+
+
+# ------------------------------------------------------------ precision at huge d
+def _global_min_closed_form(d):
+    """The Hessian eigenvalues at W = I_d in closed form (DESIGN.md section 3), written
+    out literally: 1/4 -+ 1/(2 pi) (alt2, std, sym; exact for every d) and the roots
+    of the 2 x 2 triv and std blocks; checked against the full Hessian at d = 5 below."""
+    pi, d = mpmath.pi, mpmath.mpf(d)
+    r_t = mpmath.sqrt((pi**2 - 4 * pi + 4) * d**2 + (16 * pi - 16) * d + 16 - 16 * pi)
+    r_s = mpmath.sqrt(pi**2 * d**2 - 16 * pi + 16)
+    return sorted([(2 * d + pi * d - r_t + 2 * pi) / (8 * pi),
+                   (2 * d + pi * d + r_t + 2 * pi) / (8 * pi),
+                   (pi - 2) / (4 * pi), (pi * d - r_s + 2 * pi) / (8 * pi),
+                   (pi * d + r_s + 2 * pi) / (8 * pi), (pi + 2) / (4 * pi)])
+
+
+def test_global_min_closed_form_matches_full_hessian():
+    """Independent check of the literal closed form: the full 25 x 25 Hessian at I_5."""
+    with mpmath.workdps(40):
+        H = model.hessian(np.eye(5, dtype=int), backend="mpmath", dps=40)
+        ev = mpmath.eigsy(mpmath.matrix(H.tolist()), eigvals_only=True)
+        full = sorted({mpmath.nstr(ev[i], 25) for i in range(25)})
+        assert full == sorted({mpmath.nstr(x, 25) for x in _global_min_closed_form(5)})
+
+
+@pytest.mark.parametrize("d", [10**30, 10**50, 10**100])
+def test_global_minimum_digits_at_huge_d(d):
+    """At W = I the smallest eigenvalues are 1/4 -+ 1/(2 pi) (+ O(1/d) for one copy),
+    next to eigenvalues of size d. Every requested digit must survive at any d (guard
+    digits grow with log10 d); before the fix d = 1e50 gave 1024.0 and -4.8e-7."""
+    from symbolic.spectrum import guard_digits
+
+    S = spectrum("d", {"D1": 1, "O1": 0}, d, dps=40)
+    assert not S.degenerate and S.index == 0
+    with mpmath.workdps(250):
+        expected = _global_min_closed_form(d)
+        got = sorted({mpmath.nstr(mpmath.mpf(e.value), 38) for e in S.eigenvalues})
+        assert got == sorted({mpmath.nstr(x, 38) for x in expected})
+        q = mpmath.mpf(1) / 4
+        assert mpmath.nstr(mpmath.mpf(S.eigenvalues[0].value), 38) == \
+            mpmath.nstr(q - 1 / (2 * mpmath.pi), 38)
+    assert guard_digits(d) == 10 + 3 * len(str(d))
+
+
+def test_huge_d_agrees_with_much_higher_precision():
+    """A non-special point at d = 1e100: dps 25 agrees with dps 150 to 25 digits."""
+    vals = {"D1": "0.9", "O1": "0.01"}
+    lo = spectrum("d", vals, "1e100", dps=25)
+    hi = spectrum("d", vals, "1e100", dps=150)
+    assert len(lo.eigenvalues) == len(hi.eigenvalues)
+    for a, b in zip(lo.eigenvalues, hi.eigenvalues, strict=True):
+        x, y = mpmath.mpf(a.value), mpmath.mpf(b.value)
+        assert abs(x - y) <= abs(y) * mpmath.mpf(10) ** -24
+
+
+def test_exact_blocks_never_evaluates_strings(tmp_path):
+    """A malicious string is rejected by the exact parser, never sympified."""
+    from symbolic.errors import RelusymError
+
+    marker = tmp_path / "pwned"
+    evil = f"__import__('os').system('touch {marker}')"
+    with pytest.raises(RelusymError, match="not a number"):
+        exact_blocks("d", {"D1": evil, "O1": 0}, 10)
+    with pytest.raises(RelusymError):
+        spectrum("d", {"D1": evil, "O1": 0}, 10)
+    assert not marker.exists()
+    # decimal strings are parsed exactly: 1/2 written as "0.5"
+    (_, B1, _), *_ = exact_blocks("d", {"D1": "0.5", "O1": "0"}, 4)
+    (_, B2, _), *_ = exact_blocks("d", {"D1": sp.Rational(1, 2), "O1": 0}, 4)
+    assert B1 == B2
+
+
+@pytest.mark.parametrize("bad", [float("nan"), "inf", "nan", "1+1", ""])
+def test_spectrum_rejects_non_numbers(bad):
+    from symbolic.errors import RelusymError
+
+    with pytest.raises(RelusymError):
+        spectrum("d", {"D1": bad, "O1": 0}, 10)
+
+
+def test_numpy_backend_refuses_large_d():
+    """float64 would silently lose ~3 log10 d digits (d = 1e100 gave -1.5e-101 and 1e83)."""
+    from symbolic.errors import PrecisionError
+
+    with pytest.raises(PrecisionError, match="numpy"):
+        spectrum("d", [1, 0], 10**8, backend="numpy")
+    S = spectrum("d", [1, 0], 1000, backend="numpy")
+    assert abs(float(S.eigenvalues[0].value) - (0.25 - 1 / (2 * np.pi))) < 1e-9

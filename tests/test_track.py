@@ -56,3 +56,26 @@ def test_branch_loss_matches_high_precision():
     rs = system_for("d")
     for p in b.points[::5]:
         assert abs(rs.loss(p.values, p.d, dps=40) - p.loss) < mpmath.mpf(10) ** -28
+
+
+def test_non_critical_start_is_never_silently_swapped():
+    """D1=5, O1=3 is not critical at d = 10 (Newton goes to W = I): the branch says so
+    loudly, and strict mode refuses."""
+    b = track("d", {"D1": "5", "O1": "3"}, 10, 12, digits=20, progress=False)
+    assert b.warning and "not a critical point" in b.warning
+    assert "warning" in b.to_json()
+    # the point reached really is W = I (D1 = 1, O1 = 0): independent check
+    assert abs(b.points[0].values[0] - 1) < 1e-15 and abs(b.points[0].values[1]) < 1e-15
+    with pytest.raises(ConvergenceError, match="not a critical point"):
+        track("d", {"D1": "5", "O1": "3"}, 10, 12, digits=20, progress=False, strict=True)
+    # a (near) critical start gives no warning
+    ok = track("d", {"D1": "1", "O1": "0"}, 10, 12, digits=20, progress=False)
+    assert not ok.warning and "warning" not in ok.to_json()
+
+
+@pytest.mark.parametrize("bad", ["nan", "abc", "inf", "1+1"])
+def test_track_rejects_non_numbers(bad):
+    from symbolic.errors import RelusymError
+
+    with pytest.raises(RelusymError, match="not a number"):
+        track("d", {"D1": bad, "O1": "0"}, 10, 12, digits=20, progress=False)

@@ -19,7 +19,7 @@ from symbolic.transition import find_transition
 
 @pytest.fixture(scope="module")
 def d11_transition():
-    found = find_transition("d-1,1", dps=50, d_values=list(range(4, 9)))
+    found = find_transition("spurious-d-1,1", dps=50, d_values=list(range(4, 9)))
     assert len(found) == 1
     return found[0]
 
@@ -37,7 +37,7 @@ def test_d11_transition_sign_change_via_spectrum(d11_transition):
     """The spectrum module (independent code path, rational d) sees the sign change."""
     from symbolic.spectrum import spectrum
 
-    spec = get_family("d-1,1")
+    spec = get_family("spurious-d-1,1")
     R = ReducedSystem(spec.isotropy)
     idx = {}
     for side, delta in (("below", -1), ("above", 1)):
@@ -52,8 +52,8 @@ def test_d11_transition_sign_change_via_spectrum(d11_transition):
 
 @pytest.mark.slow
 def test_d11_transition_digits_stable():
-    a = find_transition("d-1,1", dps=50, d_values=[5, 6])[0]
-    b = find_transition("d-1,1", dps=80, d_values=[5, 6])[0]
+    a = find_transition("spurious-d-1,1", dps=50, d_values=[5, 6])[0]
+    b = find_transition("spurious-d-1,1", dps=80, d_values=[5, 6])[0]
     assert abs(a.d - b.d) < mpmath.mpf(10) ** -40
 
 
@@ -62,7 +62,7 @@ def test_cli_transition(capsys):
 
     from symbolic.cli.main import main
 
-    assert main(["transition", "--family", "d-1,1", "--dmin", "5", "--dmax", "6"]) == 0
+    assert main(["transition", "--family", "spurious-d-1,1", "--dmin", "5", "--dmax", "6"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["transitions"][0]["d"].startswith("5.58550524742588000694")
     assert main(["transition", "--family", "nope"]) == 2
@@ -71,7 +71,7 @@ def test_cli_transition(capsys):
 def test_bounded_family_transition_in_alt2():
     """The bounded Delta S_d family turns into a minimum between d = 5 and 6 through the
     Lambda^2 S block; below it the index counts whole irreducibles (dim alt2 = 6 at d=5)."""
-    found = find_transition("bounded-Sd", dps=50, d_values=[5, 6])
+    found = find_transition("bounded-d", dps=50, d_values=[5, 6])
     assert len(found) == 1
     t = found[0]
     assert t.irrep == "alt2[1]" and 5 < t.d < 6
@@ -81,7 +81,7 @@ def test_bounded_family_transition_in_alt2():
 
 @pytest.mark.slow
 def test_d22_transition():
-    found = find_transition("d-2,2", dps=50, d_values=list(range(6, 10)))
+    found = find_transition("spurious-d-2,2", dps=50, d_values=list(range(6, 10)))
     assert len(found) == 1
     t = found[0]
     assert t.irrep == "std[1]" and 7 < t.d < 8

@@ -23,8 +23,15 @@ def register(subparsers) -> None:
     p.add_argument("--family", help="use the isotropy of a named family (relusym families)")
     p.add_argument("--d", required=True, help="dimension: integer, decimal (10.5) or 1e8")
     p.add_argument("--digits", type=int, default=40, help="significant digits (10..1000)")
-    p.add_argument("--starts", type=int, default=400, help="random starts (default 400)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the start design")
+    p.add_argument("--starts", default="400",
+                   help="random starts of the initial design (default 400); the search then "
+                   "adds batches until one finds nothing new")
+    p.add_argument("--max-starts", default=None,
+                   help="cap on the total number of starts (default max(20 starts, 4000))")
+    p.add_argument("--seed", default="0", help="random seed of the start design (0..2^32-1)")
+    p.add_argument("--no-deflation", action="store_true", help="no deflated Newton rounds")
+    p.add_argument("--no-coarse-seeds", action="store_true",
+                   help="no seeds embedded from coarser fixed spaces")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--certify", action="store_true",
                    help="certify every point with interval arithmetic")
@@ -52,12 +59,22 @@ def run(args: argparse.Namespace) -> int:
     from symbolic.census import census
     from symbolic.errors import RelusymError
     from symbolic.groups import parse_d
+    from symbolic.parsing import parse_int
     from symbolic.solve import check_digits
 
     iso = resolve_isotropy(args)
     check_digits(args.digits)
-    if args.starts < 1 or args.starts > 100_000:
-        raise RelusymError(f"--starts {args.starts}: use 1..100000")
+    starts = parse_int(args.starts, "--starts")
+    if starts < 1 or starts > 100_000:
+        raise RelusymError(f"--starts {starts}: use 1..100000")
+    seed = parse_int(args.seed, "--seed")
+    if seed < 0 or seed >= 2**32:
+        raise RelusymError(f"--seed {seed}: use an integer from 0 to 4294967295")
+    max_starts = None
+    if args.max_starts is not None:
+        max_starts = parse_int(args.max_starts, "--max-starts")
+        if max_starts < 1:
+            raise RelusymError(f"--max-starts {max_starts}: use a positive integer")
     d = parse_d(args.d)
     if args.certify:
         try:
@@ -65,15 +82,29 @@ def run(args: argparse.Namespace) -> int:
         except ImportError:
             raise RelusymError("--certify needs symbolic.certify, not available in this "
                                "installation") from None
-    c = census(iso, d, digits=args.digits, starts=args.starts, seed=args.seed,
-               progress=False if args.quiet else None, certify=args.certify)
+    c = census(iso, d, digits=args.digits, starts=starts, seed=seed,
+               progress=False if args.quiet else None, certify=args.certify,
+               deflation=not args.no_deflation, coarse_seeds=not args.no_coarse_seeds,
+               max_starts=max_starts)
     out = c.to_json()
+    out["d_exact"] = out["d"]
     out["d"] = str(args.d).strip()
     if args.json:
-        print(json.dumps(out, indent=2))
+        print(json.dumps(out, indent=2, default=_json_default))
         return 0
     _print_table(out, args.digits)
     return 0
+
+
+def _json_default(o):
+    """Exact numbers that reach JSON: rationals as ``p/q`` strings, numpy scalars as numbers."""
+    from fractions import Fraction
+
+    if isinstance(o, Fraction):
+        return str(o.numerator) if o.denominator == 1 else f"{o.numerator}/{o.denominator}"
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
 
 
 def _print_table(out: dict, digits: int) -> None:
@@ -84,8 +115,14 @@ def _print_table(out: dict, digits: int) -> None:
     print(f"{'#':>3} {'loss':>{w}} {'index':>6}  " + "  ".join(f"{n:>{w}}" for n in names))
     for i, p in enumerate(out["points"], 1):
         idx = p.get("index")
-        idx = "degen" if (p.get("degenerate") or ("index" in p and idx is None)) else \
-            ("-" if idx is None else str(idx))
+        if not p.get("differentiable", True):
+            idx = "n.d."  # zero row: not differentiable, no index
+        elif p.get("index_lower_bound"):
+            idx = f">={p['index_lower_bound']}"
+        elif p.get("degenerate") or ("index" in p and idx is None):
+            idx = "degen"
+        else:
+            idx = "-" if idx is None else str(idx)
         vals = "  ".join(f"{short(p['params'][n], w - 2):>{w}}" for n in names)
         note = f"  (isotropy {p['larger_isotropy']})" if p.get("larger_isotropy") else ""
         cert = ""
@@ -94,10 +131,20 @@ def _print_table(out: dict, digits: int) -> None:
             kind = c["classification"] if c["classification"] != "unknown" else \
                 "type not certified"
             cert = f"  certified isolated in Fix ({kind})"
+        if not p.get("differentiable", True):
+            note += f"  (zero row in {', '.join(p['zero_rows'])}: not differentiable)"
         print(f"{i:>3} {short(p['loss'], w - 2):>{w}} {idx:>6}  {vals}{note}{cert}")
     for s in out["sets"]:
         dim = (f"dimension {s['dimension']} in Fix" if "dimension" in s else
                f"{s['zero_hessian_eigenvalues']} zero Hessian eigenvalues")
         print(f"  non-isolated critical set: loss {s['loss']}, {dim}, "
               f"{s['newton_endpoints']} points found")
+    srch = out.get("search") or {}
+    if srch:
+        print(f"search: {srch['total_starts']} starts ({srch['random_starts']} random, "
+              f"{srch['structured_starts']} structured, {srch['seeded_starts']} seeded from "
+              f"{', '.join(srch['seeded_from']) or 'none'}), deflation "
+              f"{'on' if srch.get('deflation') else 'off'}; last new class at start "
+              f"#{srch['last_new_class_at_start']}; {srch['stopped_because']} "
+              f"({srch['confidence']})")
     sys.stdout.flush()

@@ -13,7 +13,12 @@ import numpy as np
 
 from symbolic.errors import PrecisionError, ShapeError
 
-__all__ = ["register"]
+__all__ = ["register", "MAX_PARAMS"]
+
+#: Largest ``k d`` accepted per backend: the full Hessian has ``(k d)^2`` entries, built
+#: pair by pair (about 35 s at ``k d = 150`` with mpmath, 17 s at ``k d = 1500`` with
+#: numpy). Larger points belong to ``relusym spectrum`` (isotypic reduction, O(1) in d).
+MAX_PARAMS = {"mpmath": 150, "arb": 150, "numpy": 1500}
 
 
 def register(subparsers) -> None:
@@ -44,6 +49,18 @@ def _read_matrix(path: str, name: str):
     return read_matrix_json(path, name)
 
 
+def _check_size(k: int, d: int, backend: str) -> None:
+    """Refuse a full Hessian beyond :data:`MAX_PARAMS` (it would run for minutes to hours)."""
+    limit = MAX_PARAMS[backend]
+    if k * d > limit:
+        alt = " or --backend numpy (limit 1500)" if backend != "numpy" else ""
+        raise ShapeError(
+            f"W is {k} x {d} = {k * d} parameters: the full Hessian ({k * d} x {k * d}) is "
+            f"limited to k*d <= {limit} with the {backend} backend{alt}; for larger points "
+            "use the symmetry-reduced spectrum: relusym isotropy --W FILE, then relusym "
+            "spectrum --isotropy H --d D --params ...")
+
+
 def _group(values, tol):
     out: list[list] = []
     for v in sorted(values):
@@ -66,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
             raise ShapeError(f"--W {args.W} needs --d >= 1")
         if args.k is not None and args.k < 1:
             raise ShapeError(f"--k {args.k}: use k >= 1")
+        _check_size(args.k or args.d, args.d, args.backend)
+        if args.seed < 0:
+            raise ShapeError(f"--seed {args.seed}: use a non-negative integer")
         if args.W == "identity":
             if args.k is not None and args.k != args.d:
                 raise ShapeError("--W identity has k = d rows; drop --k or use --W random")
@@ -76,14 +96,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         W = _read_matrix(args.W, "W")
     V = _read_matrix(args.V, "V") if args.V else None
+    k, d = len(W), len(W[0])
+    if args.d is not None and args.d != d:
+        raise ShapeError(f"W has width {d} but --d {args.d} was given")
+    if V is not None and len(V[0]) != d:
+        raise ShapeError(f"V has width {len(V[0])} but W has width {d}")
+    _check_size(k, d, args.backend)
     be, dps = args.backend, args.digits + 10
     backend = get_backend(be, dps=dps)  # one backend (one private precision) for all
     L = model.loss(W, V, backend=backend)
     g = model.gradient(W, V, backend=backend)
     H = model.hessian(W, V, backend=backend)
-    k, d = g.shape
-    if args.d is not None and args.d != d:
-        raise ShapeError(f"W has width {d} but --d {args.d} was given")
     n = H.shape[0]
     if be == "numpy" or n > 150:
         Hf = np.array(H, dtype=float) if be != "arb" else \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 __all__ = ["register"]
 
@@ -14,7 +15,8 @@ def register(subparsers) -> None:
         help="list the named families of critical points",
         description="Named families (global minimum, spurious minima found by gradient "
         "descent, hidden minima it does not find, saddles) with isotropy, seed point and "
-        "provenance. Use --family NAME in census, track, spectrum and series.",
+        "provenance. Use --family NAME in census, track, spectrum, series and transition "
+        "(the names listed here; older names are accepted with a deprecation note).",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--family", help="show one family")
@@ -22,9 +24,13 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.families import FAMILIES, family
+    from symbolic.families import FAMILIES, deprecation_note, family
 
-    fams = [family(args.family)] if args.family else list(FAMILIES.values())
+    if args.family:
+        note = deprecation_note(args.family)  # unknown names: a clear RelusymError
+        if note:
+            print(f"relusym: {note}", file=sys.stderr)
+    fams = [family(args.family, warn=False)] if args.family else list(FAMILIES.values())
     if args.json:
         print(json.dumps([f.to_json() for f in fams], indent=2))
         return 0

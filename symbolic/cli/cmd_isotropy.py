@@ -47,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.digits <= 50:
         raise RelusymError(f"--digits {args.digits}: use 1..50")
-    if not args.tol > 0:
-        raise RelusymError(f"--tol {args.tol}: must be positive")
+    import math
+
+    if not (args.tol > 0 and math.isfinite(args.tol)):
+        raise RelusymError(f"--tol {args.tol}: must be a positive finite number")
     mp = mpmath.MPContext()
     mp.dps = 50
     W = read_matrix(args.W, mp)

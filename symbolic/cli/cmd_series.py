@@ -2,7 +2,8 @@
 
 Exact coefficients (sympy-parsable strings) of the parameters, the loss and
 every Hessian eigenvalue (per irreducible, with its multiplicity polynomial in
-``d``); see :mod:`symbolic.series`.
+``d``); see :mod:`symbolic.series`. Before printing, the series is checked against
+its own branch (:func:`symbolic.series.check_branch`).
 """
 
 from __future__ import annotations
@@ -13,68 +14,75 @@ from symbolic.errors import RelusymError
 
 __all__ = ["register"]
 
+MAX_ORDER = 40
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "series",
         help="Puiseux series in d^(-1/2) of a family: parameters, loss, eigenvalues",
         description="Exact expansion of a family of critical points in eps = d^(-1/2). "
-        "Example: relusym series --family d-1,1 --order 6 --format json",
+        "Example: relusym series --family spurious-d-1,1 --order 6 --format json",
     )
-    p.add_argument("--family", help="family name (built-ins: global-min, d-1,1, bounded-Sd; "
-                   "or a name from symbolic.families)")
+    p.add_argument("--family", help="family name (see relusym families; old names such as "
+                   "d-1,1 or bounded-Sd are accepted)")
     p.add_argument("--isotropy", help="define a family by a seed point: its isotropy")
     p.add_argument("--start", help="seed values name=value,... (with --isotropy)")
-    p.add_argument("--d0", default="10", help="dimension of the seed point (default 10)")
-    p.add_argument("--order", type=int, default=6, help="highest power of eps (default 6)")
+    p.add_argument("--d0", default=None,
+                   help="dimension of the seed point (with --isotropy; default 10)")
+    p.add_argument("--order", default="6",
+                   help=f"highest power of eps (0 to {MAX_ORDER}, default 6)")
     p.add_argument("--format", choices=["json", "latex"], default="json")
     p.add_argument("--no-eigenvalues", action="store_true",
                    help="skip the eigenvalue series (faster)")
     p.set_defaults(func=run)
 
 
-def _parse_start(text: str) -> dict:
-    out = {}
-    for item in text.split(","):
-        if not item.strip():
-            continue
-        if "=" not in item:
-            raise RelusymError(f"--start item {item!r} is not name=value")
-        k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
-
-
 def run(args) -> int:
+    from symbolic.cli.cmd_transition import resolve_family
+    from symbolic.parsing import parse_int, parse_params
     from symbolic.series import (
         custom_family,
         family_eigenvalues,
         family_series,
-        get_family,
         series_json,
         series_latex,
     )
 
-    if args.order < 0 or args.order > 40:
-        raise RelusymError("--order must be between 0 and 40")
+    order = parse_int(args.order, "--order", minimum=0, maximum=MAX_ORDER)
+    if args.isotropy and args.family:
+        raise RelusymError("give either --family or --isotropy/--start, not both")
     if args.isotropy:
         if not args.start:
             raise RelusymError("--isotropy needs --start name=value,...")
-        spec = custom_family(args.isotropy, _parse_start(args.start), args.d0)
+        from symbolic.groups import parse_isotropy
+
+        space = parse_isotropy(args.isotropy)
+        start = parse_params(args.start, list(space.names))
+        spec = custom_family(args.isotropy, start, "10" if args.d0 is None else args.d0)
     elif args.family:
-        spec = get_family(args.family)
+        if args.start or args.d0 is not None:
+            raise RelusymError("--start and --d0 define a custom family: use them with "
+                               "--isotropy, not with --family")
+        spec = resolve_family(args.family)
     else:
         raise RelusymError("give --family NAME or --isotropy S --start ...")
     if args.no_eigenvalues:
-        fs, eig = family_series(spec, args.order), None
+        fs, eig = family_series(spec, order, fit=True), None
     else:
-        fs, eig = family_eigenvalues(spec, args.order)
-        if not fs.fitted_exponents:
+        from symbolic.puiseux import FieldExtensionError
+
+        try:
+            fs, eig = family_eigenvalues(spec, order)
+        except FieldExtensionError as exc:
+            raise RelusymError(f"eigenvalue series of {spec.name}: {exc}; the parameter and "
+                               "loss series are available with --no-eigenvalues") from None
+        if not fs.fitted_exponents and spec.exact is None:
             from symbolic.reduced import ReducedSystem
             from symbolic.series import fit_exponents
 
-            if spec.exact is None:
-                fs.fitted_exponents = fit_exponents(ReducedSystem(fs.space), spec, fs.limits)
+            fs.fitted_exponents = fit_exponents(ReducedSystem(fs.space), spec, fs.limits,
+                                                sols=fs.numeric)
     if args.format == "latex":
         print(series_latex(fs, eig))
     else:

@@ -29,9 +29,11 @@ def register(subparsers) -> None:
                    "name=value,name=value")
     p.add_argument("--family", help="a named family (symbolic.families): its isotropy and "
                    "seed values (used when --params is absent)")
-    p.add_argument("--digits", type=int, default=20, help="significant digits (default 20)")
-    p.add_argument("--dps", type=int, default=None,
-                   help="working precision (default: digits + 15)")
+    p.add_argument("--digits", default=None,
+                   help="significant digits printed, 1..5000 (default 20); the working "
+                   "precision is digits + 15 + 3 log10(d) guard digits")
+    p.add_argument("--dps", default=None,
+                   help="deprecated alias of --digits (validated the same)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--certify", action="store_true",
                    help="also certify the point (symbolic.certify.certify_point)")
@@ -47,8 +49,17 @@ def parse_params(text: str) -> Any:
         except json.JSONDecodeError as exc:
             raise IsotropyError(f"--params is not valid JSON: {exc}") from None
         if isinstance(data, dict):
-            return {str(k): str(v) for k, v in data.items()}
-        return [str(v) for v in data]
+            items = list(data.items())
+        elif isinstance(data, list):
+            items = [(f"value {i + 1}", v) for i, v in enumerate(data)]
+        else:
+            raise IsotropyError("--params JSON must be an object {name: number} or a list")
+        for k, v in items:
+            if not isinstance(v, str):  # numbers arrive as strings (parse_float=str)
+                raise IsotropyError(f"--params: {k} = {json.dumps(v)} is not a number")
+        if isinstance(data, dict):
+            return {str(k): v for k, v in data.items()}
+        return list(data)
     out = {}
     for item in text.split(","):
         if not item.strip():
@@ -56,18 +67,39 @@ def parse_params(text: str) -> Any:
         if "=" not in item:
             raise IsotropyError(f"--params item {item!r} is not name=value")
         k, v = item.split("=", 1)
+        if k.strip() in out:
+            raise IsotropyError(f"--params: {k.strip()} given twice")
         out[k.strip()] = v.strip()
+    if not out:
+        raise IsotropyError("--params is empty: give name=value pairs, e.g. D1=1,O1=0")
     return out
 
 
-def _check_numbers(vals: list) -> None:
-    import mpmath
+def _check_numbers(vals: list, names: list[str] | None = None) -> None:
+    """Every value must parse exactly (:func:`symbolic.parsing.parse_number`): no
+    ``nan``, ``inf`` or expressions."""
+    from symbolic.parsing import parse_number
 
-    for v in vals:
-        try:
-            mpmath.mpf(v)
-        except (ValueError, TypeError):
-            raise IsotropyError(f"parameter value {v!r} is not a number") from None
+    names = names or [f"value {i + 1}" for i in range(len(vals))]
+    for v, n in zip(vals, names, strict=True):
+        parse_number(v, n)
+
+
+def resolve_digits(args: argparse.Namespace, default: int = 20) -> int:
+    """``--digits`` (or its deprecated alias ``--dps``) as an int in 1..5000."""
+    import sys
+
+    from symbolic.parsing import parse_int
+
+    digits = None if args.digits is None else parse_int(args.digits, "--digits",
+                                                        minimum=1, maximum=5000)
+    if getattr(args, "dps", None) is not None:
+        dps = parse_int(args.dps, "--dps", minimum=1, maximum=5000)
+        print("relusym: warning: --dps is deprecated, use --digits", file=sys.stderr)
+        if digits is not None and digits != dps:
+            raise RelusymError(f"--dps {dps} and --digits {digits} disagree: give --digits")
+        digits = dps
+    return default if digits is None else digits
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     from symbolic.spectrum import spectrum
 
     iso, params = args.isotropy, args.params
+    args.digits = resolve_digits(args)
+    args.dps = None
     if args.family:
         try:
             from symbolic.families import family
@@ -96,11 +130,9 @@ def run(args: argparse.Namespace) -> int:
     space = parse_isotropy(iso)
     d = parse_d(args.d)
     space.check_d(d)
-    if not 1 <= args.digits <= 5000:
-        raise RelusymError(f"--digits {args.digits}: use 1..5000")
     vals = space.values_list(parse_params(params))
-    _check_numbers(vals)
-    dps = args.dps or args.digits + 15
+    _check_numbers(vals, list(space.names))
+    dps = args.digits + 15
     spec = spectrum(space, vals, d, dps=dps)
     cert = None
     if args.certify:

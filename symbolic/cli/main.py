@@ -4,7 +4,9 @@ Subcommands are discovered from the modules ``symbolic/cli/cmd_*.py``; each
 defines ``register(subparsers)`` which adds its parser and sets
 ``func(args) -> int`` as the handler. Errors derived from
 :class:`~symbolic.errors.RelusymError` are printed as one clear line (exit
-code 2), never as a traceback.
+code 2), never as a traceback; so are OSErrors (an unreadable input or output
+file). Ctrl-C exits with 130 and no traceback. Any other exception is a bug: its
+traceback is shown, followed by a line asking to report it (exit code 1).
 """
 
 from __future__ import annotations
@@ -38,20 +40,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 1
+    """Run one subcommand; returns the exit code (0 ok, 2 bad input, 130 interrupted)."""
+    command = "?"
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = getattr(args, "command", None) or "?"
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 1
         return int(args.func(args) or 0)
     except RelusymError as exc:
-        print(f"relusym {args.command}: error: {exc}", file=sys.stderr)
+        print(f"relusym {command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # pragma: no cover
+    except KeyboardInterrupt:
+        print(f"relusym {command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # pragma: no cover - output piped into head & co.
         return 0
+    except OSError as exc:
+        where = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
+        print(f"relusym {command}: error: cannot access{where}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"relusym {command}: error: input nested too deeply", file=sys.stderr)
+        return 2
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        print(f"relusym {command}: internal error (a bug in relusym, not in your input). "
+              "Please report it to the relusym maintainers with the command line and "
+              "the traceback above",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
