@@ -40,7 +40,7 @@ import sympy as sp
 from symbolic.backends import MpmathBackend
 from symbolic.canonical import canonical_key, normaliser_permutations
 from symbolic.errors import RelusymError
-from symbolic.formatting import decimal
+from symbolic.formatting import decimal, loss_decimal
 from symbolic.groups import FixedSpace, parse_d, parse_isotropy
 from symbolic.search import (
     coarser_spaces,
@@ -123,7 +123,7 @@ class CriticalPoint:
         n = digits or self.digits
         out: dict[str, Any] = {
             "params": {k: decimal(v, n) for k, v in self.params().items()},
-            "loss": decimal(self.loss, n),
+            "loss": loss_decimal(self.loss, n),
             "residual": decimal(self.residual, 3),
         }
         if self.larger_isotropy:
@@ -174,7 +174,7 @@ class CriticalSet:
 
     def to_json(self, digits: int) -> dict:
         out = {
-            "loss": decimal(self.loss, min(digits, 12)) if not isinstance(self.loss, float)
+            "loss": loss_decimal(self.loss, min(digits, 12)) if not isinstance(self.loss, float)
             else repr(self.loss),
             "newton_endpoints": self.endpoints,
             "example_params": {k: repr(float(v))
@@ -476,6 +476,9 @@ class SearchResult:
 
 _SEARCH_MEMO: dict = {}
 
+#: Consecutive random batches (with their deflation rounds) without a new class to stop.
+PATIENCE = 2
+
 
 def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, seed: int = 0,
                        coarse_seeds: bool = True, deflation: bool = True,
@@ -485,7 +488,8 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
     Stopping rule: after the initial design, seeds, deflation rounds and deflated rounds
     from perturbations of the points found (until one finds nothing new), random batches
     of ``B = max(100, 10 dim Fix(H))`` starts, each followed by a deflation round, are
-    run until one batch and its deflation round find no new class; at most
+    run until ``PATIENCE`` consecutive batches with their deflation rounds find no new
+    class; at most
     ``max_starts`` (default ``max(20 starts, 4000)``) starts in all."""
     space = parse_isotropy(space)
     dnum = parse_d(d)
@@ -608,7 +612,8 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
         for _ in range(4):
             if not neighbourhood_round():
                 break
-    stop = "no new class in the last batch"
+    stop = f"no new class in the last {PATIENCE} batches"
+    empty = 0
     while True:
         if counter["n"] >= cap:
             stop = f"start budget ({cap}) exhausted"
@@ -625,7 +630,8 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
             new += deflate_round(Sb)
             if new:
                 new += neighbourhood_round()
-        if not new:
+        empty = 0 if new else empty + 1
+        if empty >= PATIENCE:
             break
     info = {
         "total_starts": counter["n"],
@@ -642,8 +648,9 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
                        "of_which_near_found_points": counter["neighbourhood"]}
                       if deflation else None),
         "batch": batch,
-        "stopping_rule": f"stop when a batch of {batch} random starts and its deflation "
-                         f"round find no new class (up to the normaliser); at most {cap}",
+        "stopping_rule": f"stop when {PATIENCE} consecutive batches of {batch} random starts "
+                         f"and their deflation rounds find no new class (up to the "
+                         f"normaliser); at most {cap} starts",
         "stopped_because": stop,
         "last_new_class_at_start": counter["last_new"],
         "classes": len(classes),

@@ -230,11 +230,26 @@ def interval_text(x: Any, digits: int, *, nonnegative: bool = False) -> str:
 
 
 def short(s: str, n: int) -> str:
-    """Shorten a decimal string to about ``n`` characters for a table, keeping its
-    exponent (JSON output keeps every digit)."""
+    """Shorten a decimal string to at most about ``n`` characters for a table, keeping
+    its exponent and rounding to NEAREST (exactly, on the rational value; the old
+    truncation rounded towards 0). A point value only: shorten an enclosure with
+    :func:`enclosure` (outward). JSON output keeps every digit."""
     if len(s) <= n:
         return s
-    if "e" in s:
-        mant, exp = s.split("e")
-        return mant[: max(3, n - len(exp) - 1)] + "e" + exp
-    return s[:n]
+    try:
+        q = Fraction(s.strip())
+    except ValueError:
+        if "e" in s:
+            mant, exp = s.split("e")
+            return mant[: max(3, n - len(exp) - 1)] + "e" + exp
+        return s[:n]
+    if q == 0:
+        return "0"
+    best = None
+    for k in range(max(n, 1), 0, -1):
+        lo, hi = round_outward(q, k, -1), round_outward(q, k, +1)
+        r = lo if q - Fraction(lo) <= Fraction(hi) - q else hi
+        best = r
+        if len(r) <= n:
+            break
+    return best

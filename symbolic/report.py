@@ -81,6 +81,11 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
                 entry["loss_enclosure_at_point"] = enclosure(lb, digits, nonnegative=True)
             entry["loss"] = loss_decimal(lb, digits) if _accurate(lb, digits) else None
             entry["lowest_eigenvalues"] = spec.to_json(min(digits, 15))[:4]
+            if cert.eigenvalues:  # rigorous, outward, the four lowest by midpoint
+                low = sorted(cert.eigenvalues, key=lambda t: t[2].mid())[:4]
+                entry["lowest_eigenvalue_enclosures"] = [
+                    {"irrep": lab, "multiplicity": m if isinstance(m, int) else str(m),
+                     "enclosure": enclosure(b, min(digits, 15))} for lab, m, b in low]
             entry["distinct_eigenvalues"] = len(spec.eigenvalues)
         except Exception as exc:  # reported in the table, never hidden
             entry["error"] = f"{type(exc).__name__}: {exc}" if not isinstance(
@@ -113,7 +118,7 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
             from symbolic.transition import find_transition
 
             out["transitions"] = []
-            for fam in ("d-1,1", "bounded-Sd"):
+            for fam in ("spurious-d-1,1", "bounded-d"):
                 for tr in find_transition(fam, digits=min(digits, 30)):
                     j = tr.to_json() if hasattr(tr, "to_json") else tr.__dict__
                     out["transitions"].append({"family": fam, "irrep": j.get("irrep"),

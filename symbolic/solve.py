@@ -73,7 +73,13 @@ def check_digits(digits: int) -> int:
 
 @lru_cache(maxsize=64)
 def _system(label: str) -> ReducedSystem:
-    return ReducedSystem(parse_isotropy(label))
+    """Numeric evaluation from the pair types (symbolic.reduced_numeric): the same
+    loss, gradient and Hessian as :class:`ReducedSystem` (tests/test_reduced_numeric.py)
+    without building sympy expressions, so its cost grows with the number of pair
+    types, not with the size of an expanded expression."""
+    from symbolic.reduced_numeric import NumericReducedSystem
+
+    return NumericReducedSystem(parse_isotropy(label))
 
 
 def system_for(space: FixedSpace | str) -> ReducedSystem:
@@ -143,7 +149,7 @@ def newton(
     history: list = []
 
     def grad(xv):
-        return list(rs.gradient(xv, dd, backend=be))
+        return list(rs.gradient(xv, dnum, backend=be))
 
     try:
         g = grad(x)
@@ -154,7 +160,7 @@ def newton(
     step = mp.inf
     for it in range(1, maxiter + 1):
         try:
-            J = rs.hessian(x, dd, backend=be)
+            J = rs.hessian(x, dnum, backend=be)
             delta = mp.lu_solve(mp.matrix(J.tolist()), mp.matrix([-gi for gi in g]))
         except ZeroDivisionError:
             return NewtonResult(False, x, res, step, it,

@@ -111,6 +111,22 @@ def block_system(space: FixedSpace | str, irrep: Irrep | str
     return _block_system(space, label)
 
 
+@lru_cache(maxsize=512)
+def numeric_block_system(space: FixedSpace, label: str):
+    """The block's reduced Hessian evaluated numerically from the pair types
+    (:class:`symbolic.reduced_numeric.NumericReducedSystem`: no sympy expansion, cost
+    growing with the number of pair types), for every numeric backend. The same
+    block as :func:`block_system` (tests/test_spectrum.py compares the two)."""
+    from symbolic.reduced_numeric import NumericReducedSystem
+
+    reps = representatives(space, label)
+    if reps.embedding is None:
+        return NumericReducedSystem(space, check_d=False), reps
+    return NumericReducedSystem(reps.fine, directions=reps.directions,
+                                substitution=reps.embedding, arguments=space.symbols,
+                                check_d=False), reps
+
+
 def guard_digits(d: int | Fraction) -> int:
     r"""Extra working digits at dimension ``d``: ``10 + 3 ceil(log10 max(1, d))``.
 
@@ -137,7 +153,7 @@ def _plan(space: FixedSpace, d: int | Fraction) -> list:
     """Per irreducible at this ``d``: (irrep, reduced system, copy indices, dim, exact Gram)."""
     out = []
     for irr in isotypic_decomposition(space, d):
-        rs, gen = block_system(space, irr)
+        rs, gen = numeric_block_system(space, irr.label)
         idx = copy_indices(space, irr, d)
         reps = representatives(space, irr, d)
         orb = [_exact(o, d) for o in reps.orbit_sizes]

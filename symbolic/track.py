@@ -169,6 +169,9 @@ def track(
         last_step = h >= remaining
         s_new = s1 if last_step else s + direction * h
         d_new = d1 if last_step else _to_fraction(math.exp(s_new))
+        if not last_step and (d_new - d1) * direction >= 0:
+            # exp(log d) in float may land at or beyond d1 (float(1e100) > 10^100)
+            last_step, s_new, d_new = True, s1, d1
         prev = branch.points[-1]
         if len(branch.points) >= 2:
             pp = branch.points[-2]

@@ -143,3 +143,13 @@ def test_round_outward_hand_made_balls():
     assert loss_decimal(mpmath.mpf("-3e-56"), 10) == "0"
     with pytest.raises(ValueError):
         enclosure(flint.arb(-1, 0.5), 3, nonnegative=True)
+
+
+def test_short_rounds_to_nearest():
+    from symbolic.formatting import short
+
+    assert short("0.12349999999999", 6) == "0.1235"  # truncation gave 0.1234
+    assert short("1.2345678901234e-55", 9) == "1.235e-55"  # exponent kept
+    assert short("-0.0187021945856069725", 10) == "-0.0187022"
+    assert short("9.99999999", 5) == "10"
+    assert short("1.5", 10) == "1.5"

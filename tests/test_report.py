@@ -1,6 +1,7 @@
 """The report (main job): every family certified, files written, facts consistent."""
 
 import json
+import re
 
 from symbolic.cli.main import main
 
@@ -20,3 +21,28 @@ def test_report_small(tmp_path, capsys):
     assert "1/2 - 1/pi" in rep["families"][1]["loss_series"]
     md = (out / "report.md").read_text()
     assert "| bounded-d |" in md and (out / "report.tex").exists()
+
+
+def test_report_global_minimum_loss_is_not_negative():
+    """At W = V the loss is exactly 0: the report prints 0 and an enclosure [0, hi]
+    (hi keeps its exponent, in LaTeX as \\times10^{..}); the certified eigenvalue
+    enclosures contain the closed form 1/4 - 1/(2 pi) (DESIGN.md, independent)."""
+    from fractions import Fraction
+
+    import mpmath
+
+    from symbolic.report import build_report, latex, markdown
+
+    rep = build_report(10, digits=20, families=["global-minimum"], series_order=0,
+                       transitions=False, log=lambda s: None)
+    e = rep["families"][0]
+    assert e["loss"] == "0" and e["loss_enclosure"][0] == "0"
+    assert Fraction(0) < Fraction(e["loss_enclosure"][1]) < Fraction("1e-30")
+    row = markdown(rep).split("| global-minimum |")[1].split("\n")[0]
+    assert "[0, " in row and not re.search(r"[\[ ]-\d", row), row
+    tex = latex(rep)
+    assert "\\times10^{-" in tex and "$[0,\\ " in tex
+    with mpmath.workdps(40):
+        v = Fraction(mpmath.nstr(mpmath.mpf(1) / 4 - 1 / (2 * mpmath.pi), 35))
+    assert any(Fraction(x["enclosure"][0]) <= v <= Fraction(x["enclosure"][1])
+               for x in e["lowest_eigenvalue_enclosures"])
