@@ -172,7 +172,7 @@ def deflated_newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any,
     root (distance ``< 1e-7`` in orthonormal coordinates) gets residual ``inf``.
     """
     from symbolic.backends import NumpyBackend
-    from symbolic.solve import _ExactFloat, orbit_sizes, system_for
+    from symbolic.solve import _ExactFloat, newton_directions, orbit_sizes, system_for
 
     space = parse_isotropy(space)
     rs = system_for(space)
@@ -214,16 +214,8 @@ def deflated_newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any,
         if not len(act):
             break
         Xa, ga, ra, la = X[:, act], g[:, act], r[act], lnm[act]
+        dy = newton_directions(rs, Xa, ga, dfl, be, sq)
         with np.errstate(all="ignore"):
-            H = rs.hessian(list(Xa), dfl, backend=be)
-            Hm = np.moveaxis(H, -1, 0) / (sq[:, None] * sq[None, :])
-            rhs = (-ga / sq[:, None]).T[:, :, None]
-            try:
-                dy = np.linalg.solve(Hm, rhs)[:, :, 0].T
-            except np.linalg.LinAlgError:
-                from symbolic.solve import _lstsq
-
-                dy = np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(len(act))], axis=1)
             _, gl = deflation(Xa)
             tau = 1.0 / (1.0 - np.sum(gl * dy, axis=0))
             tau = np.where(np.isfinite(tau), np.clip(tau, -1e3, 1e3), 1.0)

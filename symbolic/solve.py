@@ -249,17 +249,8 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
         if not len(act):
             break
         Xa, ga, ra = X[:, act], g[:, act], r[act]
-        with np.errstate(all="ignore"):
-            H = rs.hessian(list(Xa), dfl, backend=be)  # (n, n, Na)
-            # Solve in orthonormal coordinates y = sqrt(orbit) * theta, where the
-            # Jacobian is the Hessian of L on Fix(H) (entries O(1)..O(d), not O(d^2)).
-            Hm = np.moveaxis(H, -1, 0) / (rs_sqrt[:, None] * rs_sqrt[None, :])
-            rhs = (-ga / rs_sqrt[:, None]).T[:, :, None]
-            try:
-                dy = np.linalg.solve(Hm, rhs)[:, :, 0].T
-            except np.linalg.LinAlgError:
-                dy = np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(len(act))], axis=1)
-            delta = dy / rs_sqrt[:, None]
+        dy = newton_directions(rs, Xa, ga, dfl, be, rs_sqrt)
+        delta = dy / rs_sqrt[:, None]
         t = np.ones(len(act))
         todo = np.ones(len(act), dtype=bool)
         for _ls in range(25):
@@ -281,6 +272,23 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
             active &= ~(r > 0.5 * r_old)
             r_old = r.copy()
     return X.T, r
+
+
+def newton_directions(rs, Xa: np.ndarray, ga: np.ndarray, dfl: float, be, sq: np.ndarray
+                      ) -> np.ndarray:
+    """Batched Newton steps ``dy`` (shape ``(n, Na)``) in orthonormal coordinates
+    ``y = sqrt(orbit) * theta``, where the Jacobian is the Hessian of ``L`` on Fix(H)
+    (entries O(1)..O(d), not O(d^2)); least squares where it is singular. Shared by
+    :func:`newton_float` and the deflated search (:mod:`symbolic.search`)."""
+    with np.errstate(all="ignore"):
+        H = rs.hessian(list(Xa), dfl, backend=be)  # (n, n, Na)
+        Hm = np.moveaxis(H, -1, 0) / (sq[:, None] * sq[None, :])
+        rhs = (-ga / sq[:, None]).T[:, :, None]
+        try:
+            return np.linalg.solve(Hm, rhs)[:, :, 0].T
+        except np.linalg.LinAlgError:
+            return np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(Xa.shape[1])],
+                            axis=1)
 
 
 def _lstsq(A, b):
