@@ -252,6 +252,11 @@ def deflated_newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any,
             r_old = r.copy()
     if len(Ry):
         Y = (X * sq[:, None]).T
-        dist = np.sqrt(np.min(np.sum((Y[:, None, :] - Ry[None]) ** 2, axis=2), axis=1))
+        step = max(1, int(2e7 // max(1, Y.shape[0] * Y.shape[1])))
+        d2 = np.full(Y.shape[0], np.inf)
+        for k in range(0, len(Ry), step):  # in chunks, as in deflation()
+            d2 = np.minimum(d2, np.min(np.sum((Y[:, None, :] - Ry[None, k:k + step]) ** 2,
+                                              axis=2), axis=1))
+        dist = np.sqrt(d2)
         r = np.where(dist < 1e-7 * (1 + np.linalg.norm(Y, axis=1)), np.inf, r)
     return X.T, r
