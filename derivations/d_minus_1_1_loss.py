@@ -20,9 +20,10 @@ import argparse
 import mpmath
 import sympy as sp
 
+from symbolic.export.latex import series_align
 from symbolic.puiseux import PiField
 from symbolic.reduced import ReducedSystem
-from symbolic.series import family_series, get_family, latex_expansion, to_mpf, track_to
+from symbolic.series import family_series, get_family, to_mpf, track_to
 
 
 def main() -> None:
@@ -31,14 +32,14 @@ def main() -> None:
     ap.add_argument("--no-transition", action="store_true")
     args = ap.parse_args()
     N = args.order
-    fs = family_series("d-1,1", N + 2)
+    fs = family_series("spurious-d-1,1", N + 2, progress=False)
     L = fs.loss_series()
     dL = L.shift(-2)  # d * L = eps^-2 L
-    print(r"% d-1,1 family, \varepsilon = d^{-1/2}")
+    print(r"% d-1,1 family, \varepsilon = d^{-1/2} (long sums broken over lines)")
     print(r"\begin{align*}")
-    for p, t in zip(fs.space.params, fs.theta, strict=True):
-        print(rf"  {p.latex} &= {latex_expansion(t, 0, N)} \\")
-    print(rf"  d\,\mathcal{{L}} &= {latex_expansion(dL, 0, N)}")
+    rows = [(p.latex, t, 0, N) for p, t in zip(fs.space.params, fs.theta, strict=True)]
+    rows.append((r"d\,\mathcal{L}", dL, 0, N))
+    print(series_align(rows))
     print(r"\end{align*}")
 
     paper = PiField.from_sympy(sp.Rational(1, 2) - 2 / sp.pi**2)
@@ -47,7 +48,7 @@ def main() -> None:
     print(f"% leading coefficient of d L: {c0.to_sympy()}  vs papers.md 1/2 - 2/pi^2: {verdict}")
     print(f"% first correction: ({dL.coeff(1).to_sympy()}) eps  (relative order d^(-1/2))")
 
-    spec = get_family("d-1,1")
+    spec = get_family("spurious-d-1,1")
     R = ReducedSystem(spec.isotropy)
     mp = mpmath.MPContext()
     mp.dps = 60

@@ -48,6 +48,10 @@ __all__ = [
     "NumpyBackend",
     "get_backend",
     "arb_from_mpf",
+    "to_arb",
+    "mpf_from_arb",
+    "symmetric_eigen",
+    "generalized_eigenvalues",
 ]
 
 
@@ -240,28 +244,8 @@ class ArbBackend(Backend):
         return self.flint.ctx.workprec(self.prec)
 
     def number(self, x):
-        arb = self.flint.arb
-        if isinstance(x, arb):
-            return x
-        if isinstance(x, Fraction):
-            return arb(self.flint.fmpq(x.numerator, x.denominator))
-        if isinstance(x, (np.floating, np.integer)):
-            x = x.item()
-        if isinstance(x, (int, float)):
-            return arb(x)
-        if isinstance(x, str):  # exact parse, then an exact ball
-            q = Fraction(parse_number(x, "value"))
-            return arb(self.flint.fmpq(q.numerator, q.denominator))
-        if hasattr(x, "_mpf_"):  # mpmath number: its exact binary value
-            return arb_from_mpf(x)
-        try:
-            import sympy
-
-            if isinstance(x, sympy.Rational):
-                return arb(self.flint.fmpq(int(x.p), int(x.q)))
-        except ImportError:  # pragma: no cover
-            pass
-        raise TypeError(f"cannot convert {x!r} to an arb ball")
+        """An arb ball of ``x``: :func:`to_arb` (the one conversion to arb)."""
+        return to_arb(x)
 
     @property
     def pi(self):
@@ -344,6 +328,133 @@ def arb_from_mpf(x):
     man = -int(man) if sign else int(man)
     two = arb(2)
     return arb(man) * two ** int(exp) if exp >= 0 else arb(man) / two ** int(-exp)
+
+
+def to_arb(x: Any):
+    """The one conversion of a number to a python-flint ``arb``.
+
+    Balls pass through; ints, floats (their binary value) and mpmath numbers (every
+    bit, :func:`arb_from_mpf`) convert exactly; a Fraction, a sympy Rational or a
+    decimal string (parsed exactly by :func:`symbolic.parsing.parse_number`) becomes
+    the ball of the rational at the current arb precision (exact when dyadic)."""
+    import flint
+
+    if isinstance(x, flint.arb):
+        return x
+    if isinstance(x, bool):
+        raise TypeError(f"cannot convert {x!r} to an arb ball")
+    if isinstance(x, (np.floating, np.integer)):
+        x = x.item()
+    if isinstance(x, (int, float)):
+        if isinstance(x, float) and not np.isfinite(x):
+            raise RelusymError(f"{x!r} is not a finite number")
+        return flint.arb(x)
+    if hasattr(x, "_mpf_"):
+        return arb_from_mpf(x)
+    if isinstance(x, str):
+        x = parse_number(x, "value")
+        if isinstance(x, int):
+            return flint.arb(x)
+    if isinstance(x, Fraction):
+        return flint.arb(flint.fmpq(x.numerator, x.denominator))
+    try:
+        import sympy
+
+        if isinstance(x, sympy.Rational):
+            return flint.arb(flint.fmpq(int(x.p), int(x.q)))
+    except ImportError:  # pragma: no cover
+        pass
+    raise TypeError(f"cannot convert {x!r} to an arb ball")
+
+
+def mpf_from_arb(x, mp=None):
+    """The exact midpoint of an arb ball as an mpf of the context ``mp`` (rounded to
+    its precision; mpmath's global context when None), without a decimal string."""
+    import mpmath
+
+    mp = mp or mpmath.mp
+    man, exp = x.mid().man_exp()
+    return mp.ldexp(mp.mpf(int(man)), int(exp))
+
+
+# ------------------------------------------------------------------ linear algebra
+def _precision_error(msg: str):
+    from symbolic.errors import PrecisionError
+
+    return PrecisionError(msg)
+
+
+def _mp_matrix(mp, A: Any):
+    """A square matrix (nested lists, numpy object array, mpmath matrix) in ``mp``."""
+    n = len(A)
+    return mp.matrix([[mp.mpf(A[i][j]) for j in range(n)] for i in range(n)])
+
+
+def symmetric_eigen(A: Any, *, backend: Backend, vectors: bool = False):
+    """Eigenvalues (ascending) of a symmetric matrix, and with ``vectors`` the matrix of
+    eigenvectors (columns): numpy ``eigh`` in float64, or mpmath ``eigsy`` in the
+    backend's private context. The one symmetric eigen-solve of the package (the
+    generalized pencils here, the enclosures of :mod:`symbolic.certify`, the full
+    Hessian of ``relusym evaluate``, the Morse index on Fix(H) in :mod:`symbolic.track`).
+    """
+    if isinstance(backend, NumpyBackend):
+        Af = np.asarray(A, dtype=float)
+        Af = (Af + Af.T) / 2
+        if vectors:
+            return np.linalg.eigh(Af)
+        return np.linalg.eigvalsh(Af)
+    if not isinstance(backend, MpmathBackend):
+        raise RelusymError("symmetric_eigen: use an mpmath or numpy backend (for arb, "
+                           "enclose the eigenvalues with symbolic.certify)")
+    mp = backend.mp
+    n = len(A)
+    M = _mp_matrix(mp, A)
+    M = (M + M.T) / 2
+    if vectors:
+        E, Q = mp.eigsy(M)
+        order = sorted(range(n), key=lambda k: E[k])
+        vals = [E[k] for k in order]
+        return vals, mp.matrix([[Q[i, k] for k in order] for i in range(n)])
+    ev = mp.eigsy(M, eigvals_only=True)
+    return sorted(ev[i] for i in range(n))
+
+
+def generalized_eigenvalues(B: Any, G: Any, *, backend: str | Backend = "mpmath",
+                            dps: int = 50) -> list:
+    """Eigenvalues of ``B u = lambda G u`` (``B`` symmetric, ``G`` positive definite),
+    ascending: Cholesky ``G = L L^T``, then :func:`symmetric_eigen` of
+    ``L^{-1} B L^{-T}``. ``dps``: working digits when ``backend`` is a name.
+    A Gram matrix not positive definite at this precision raises PrecisionError (the
+    caller raises its working precision: :func:`symbolic.precision.raised`)."""
+    be = get_backend(backend, dps=dps)
+    if isinstance(be, NumpyBackend):
+        Bf, Gf = np.asarray(B, dtype=float), np.asarray(G, dtype=float)
+        if not (np.all(np.isfinite(Bf)) and np.all(np.isfinite(Gf))):
+            raise _precision_error("the Hessian block overflows float64 at this d: use "
+                                   "the mpmath backend")
+        try:
+            L = np.linalg.cholesky(Gf)
+        except np.linalg.LinAlgError:
+            raise _precision_error("the Gram matrix is numerically singular in float64 "
+                                   "at this d: use the mpmath backend") from None
+        Li = np.linalg.inv(L)
+        return sorted(symmetric_eigen(Li @ Bf @ Li.T, backend=be).tolist())
+    if not isinstance(be, MpmathBackend):
+        raise RelusymError("generalized_eigenvalues: use backend 'mpmath' or 'numpy' "
+                           "(for arb, enclose the eigenvalues of the blocks separately)")
+    mp = be.mp
+    n = len(B)
+    Bm, Gm = _mp_matrix(mp, B), _mp_matrix(mp, G)
+    if n == 1:
+        return [Bm[0, 0] / Gm[0, 0]]
+    try:
+        L = mp.cholesky(Gm)
+        Li = mp.inverse(L)
+    except (ZeroDivisionError, ValueError):
+        raise _precision_error(f"the Gram matrix is numerically singular at {mp.dps} digits: "
+                             "raise the working precision") from None
+    C = Li * Bm * Li.T
+    return symmetric_eigen(C.tolist(), backend=be)
 
 
 def get_backend(name: str | Backend, *, dps: int = 50, prec: int | None = None) -> Backend:

@@ -32,7 +32,8 @@ import sympy as sp
 
 from symbolic.groups import FixedSpace, parse_isotropy
 
-__all__ = ["normaliser_permutations", "canonical_form", "canonical_key", "apply_permutation"]
+__all__ = ["normaliser_permutations", "canonical_form", "canonical_key", "apply_permutation",
+           "relabel_coset_representatives", "orbit_invariant", "OrbitRegistry"]
 
 #: Largest group enumerated (the spaces of the package stay far below it).
 MAX_GROUP = 50_000
@@ -71,6 +72,7 @@ def _generators(space: FixedSpace) -> list[np.ndarray]:
                 p = {e: f2, f2: e}
                 gens.append(from_map(lambda k, p=p: ("R", p.get(k[1], k[1]), k[2])
                                      if k[0] == "R" else k))
+    n_relabel = len(gens)  # the generators so far only relabel blocks
     ones = [a for a in range(1, r + 1) if lit(space.blocks[a - 1], 1)]
     twos = [a for a in range(1, r + 1) if lit(space.blocks[a - 1], 2)]
     eones = [e for e in range(1, s + 1) if lit(space.extra[e - 1], 1)]
@@ -116,7 +118,7 @@ def _generators(space: FixedSpace) -> list[np.ndarray]:
                 return k
 
             gens.append(from_map(fr))
-    return gens
+    return gens, n_relabel
 
 
 @lru_cache(maxsize=64)
@@ -124,7 +126,7 @@ def _perms(label: str) -> np.ndarray:
     space = parse_isotropy(label)
     m = space.dim
     ident = np.arange(m, dtype=np.intp)
-    gens = _generators(space)
+    gens, _ = _generators(space)
     seen = {ident.tobytes(): ident}
     frontier = [ident]
     while frontier:
@@ -140,6 +142,46 @@ def _perms(label: str) -> np.ndarray:
             break
         frontier = nxt
     return np.array(list(seen.values()), dtype=np.intp)
+
+
+def _closure(gens: list[np.ndarray], m: int) -> np.ndarray:
+    ident = np.arange(m, dtype=np.intp)
+    seen = {ident.tobytes(): ident}
+    frontier = [ident]
+    while frontier and len(seen) <= MAX_GROUP:
+        nxt = []
+        for p in frontier:
+            for g in gens:
+                q = p[g]
+                if q.tobytes() not in seen:
+                    seen[q.tobytes()] = q
+                    nxt.append(q)
+        frontier = nxt
+    return np.array(list(seen.values()), dtype=np.intp)
+
+
+@lru_cache(maxsize=64)
+def _coset_reps(label: str) -> np.ndarray:
+    space = parse_isotropy(label)
+    gens, n_relabel = _generators(space)
+    sub = _closure(gens[:n_relabel], space.dim)  # block relabellings
+    seen: set = set()
+    reps = []
+    for g in _perms(label):
+        if g.tobytes() in seen:
+            continue
+        reps.append(g)
+        seen.update(q.tobytes() for q in g[sub])
+    return np.array(reps, dtype=np.intp)
+
+
+def relabel_coset_representatives(space: FixedSpace | str) -> np.ndarray:
+    """One element ``g`` of the normaliser per class ``g R``, ``R`` the subgroup of block
+    relabellings (simultaneous row-and-column transpositions of equal blocks, swaps of
+    equal row-only blocks). Properties of a point that do not depend on how the blocks
+    are numbered (its larger isotropy) need only these images: ``(r-1)!`` instead of
+    ``(r-1)!^2`` for ``d-m,1,...,1``."""
+    return _coset_reps(parse_isotropy(space).label)
 
 
 def normaliser_permutations(space: FixedSpace | str) -> np.ndarray:
@@ -170,3 +212,70 @@ def canonical_key(space: FixedSpace | str, x, *, decimals: int = 6) -> tuple:
     """A hashable key, equal for points related by the normaliser (to the rounding)."""
     c = canonical_form(space, x, decimals=decimals)
     return tuple((np.round(c, decimals) + 0.0).tolist())
+
+
+@lru_cache(maxsize=64)
+def _orbit_classes(label: str) -> tuple:
+    space = parse_isotropy(label)
+    groups: dict[str, list[int]] = {}
+    for i, q in enumerate(space.params):
+        groups.setdefault(str(sp.expand(q.orbit_size)), []).append(i)
+    return tuple(np.array(v, dtype=np.intp) for v in groups.values())
+
+
+def orbit_invariant(space: FixedSpace | str, X) -> np.ndarray:
+    """An invariant of the normaliser, continuous and 1-Lipschitz in the max norm: the
+    coordinates sorted within each class of equal orbit size (every element of the
+    normaliser permutes coordinates of equal orbit size: it maps orbits of entries of
+    ``W`` onto orbits). Points of one orbit have equal invariants; shape ``(N, m)``."""
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    return np.concatenate([np.sort(X[:, ix], axis=1)
+                           for ix in _orbit_classes(parse_isotropy(space).label)], axis=1)
+
+
+class OrbitRegistry:
+    """Representatives of the normaliser orbits of points met so far (deduplication).
+
+    A point ``x`` is in the class of the representative ``c`` when
+    ``min_g max_p |x[g]_p - c_p| <= tol (1 + max |x|)``. Candidates are found by the
+    invariant (:func:`orbit_invariant`, within the same tolerance: a necessary
+    condition), and only they are compared image by image, so a new point costs one
+    sort plus ``O(classes)`` comparisons of invariants; no image is enumerated for a
+    point whose invariant matches no class (comparison is by tolerance, not by rounding,
+    so no rounding boundary splits a class)."""
+
+    def __init__(self, space: FixedSpace | str, tol: float = 1e-6) -> None:
+        self.space = parse_isotropy(space)
+        self.tol = tol
+        self.reps: list[np.ndarray] = []
+        self._inv = np.zeros((0, self.space.dim))
+        self._G = normaliser_permutations(self.space)
+
+    def __len__(self) -> int:
+        return len(self.reps)
+
+    def find(self, x) -> int | None:
+        """Index of the class of ``x``, or None."""
+        x = np.asarray(x, dtype=float)
+        if not len(self.reps):
+            return None
+        tol = self.tol * (1 + np.max(np.abs(x)))
+        v = orbit_invariant(self.space, x)[0]
+        cand = np.nonzero(np.max(np.abs(self._inv - v[None, :]), axis=1) <= tol)[0]
+        if not len(cand):
+            return None
+        imgs = x[self._G]  # (|G|, m)
+        for c in cand:
+            if np.min(np.max(np.abs(imgs - self.reps[c][None, :]), axis=1)) <= tol:
+                return int(c)
+        return None
+
+    def add(self, x) -> tuple[int, bool]:
+        """``(class index, True if new)``; a new point becomes its class representative."""
+        x = np.asarray(x, dtype=float)
+        i = self.find(x)
+        if i is not None:
+            return i, False
+        self.reps.append(x.copy())
+        self._inv = np.concatenate([self._inv, orbit_invariant(self.space, x)])
+        return len(self.reps) - 1, True

@@ -5,14 +5,17 @@ Method (DESIGN.md section 4a):
 1. *Search* (:func:`search_fixed_space`, :mod:`symbolic.search`). Structured
    guesses, seeded random starts (several scales, and uniform directions inside
    the bounded region of DESIGN.md section 8), critical points of the coarser
-   fixed spaces (two blocks merged) embedded with perturbations, all run through
-   a batched damped float64 Newton (:func:`symbolic.solve.newton_float`); then
-   deflated Newton rounds (known roots and all their images repel) and random
-   batches until one batch and its deflation round find no new class. The record
-   (starts, seeds, deflation, stopping rule, last new class) is ``Census.search``.
-2. *Deduplicate* the converged endpoints by one canonical key under the
-   normaliser of ``H`` (:mod:`symbolic.canonical`; includes, at ``k > d``, the
-   swap of a size-1 column block's row with a size-1 row-only row), then *refine*
+   fixed spaces (two blocks merged) embedded with perturbations; every start runs
+   batched damped Newton (:func:`symbolic.solve.newton_float`) and
+   Levenberg-Marquardt; a start that reached a root is rerun with that root
+   deflated (per start, depth 3); every new class is explored along its soft
+   Hessian modes and by perturbations, itself deflated; random batches follow until
+   two in a row find no new class. The record (starts, seeds, deflation, stopping
+   rule, last new class) is ``Census.search``.
+2. *Deduplicate* the converged endpoints under the normaliser of ``H``
+   (:class:`symbolic.canonical.OrbitRegistry`: an invariant, then an image-by-image
+   comparison with tolerance; includes, at ``k > d``, the swap of a size-1 column
+   block's row with a size-1 row-only row), then *refine*
    each distinct one with high-precision Newton (:func:`symbolic.solve.newton`)
    to the requested digits.
 3. *Classify.* Endpoints where the reduced Jacobian is singular are not isolated
@@ -38,7 +41,7 @@ import numpy as np
 import sympy as sp
 
 from symbolic.backends import MpmathBackend
-from symbolic.canonical import canonical_key, normaliser_permutations
+from symbolic.canonical import OrbitRegistry, normaliser_permutations
 from symbolic.errors import RelusymError
 from symbolic.formatting import decimal, loss_decimal
 from symbolic.groups import FixedSpace, parse_d, parse_isotropy
@@ -139,7 +142,14 @@ class CriticalPoint:
             out["index"] = _jnum(idx)
             out["degenerate"] = self.spectrum.degenerate
             if idx is None:
-                out["index_lower_bound"] = _jnum(self.index_lower_bound)
+                n_neg = self.index_lower_bound
+                out["index_lower_bound"] = _jnum(n_neg)
+                out["note"] = (
+                    "degenerate: a Hessian eigenvalue is zero within the spectrum's tol; "
+                    + (f"saddle, index >= {_jnum(n_neg)} ({_jnum(n_neg)} eigenvalues, with "
+                       f"multiplicity, below -tol at {self.spectrum.digits} digits; not "
+                       "interval-certified)" if n_neg else "no eigenvalue below -tol: "
+                       "minimum or saddle not decided at second order"))
             out["spectrum"] = self.spectrum.to_json(n)
         if self.certificate is not None:
             cj = self.certificate.to_json(n)
@@ -207,10 +217,14 @@ class Census:
     search: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
+        """The census document (:func:`symbolic.schema.document`, kind ``census``):
+        every number a decimal string (exact rationals ``p/q``), counts as integers."""
+        from symbolic.schema import document
+
         extra = {} if self.search_d is None else {
             "search_d": str(self.search_d),
             "note": "float64 search at search_d, points continued to d in high precision"}
-        return {**extra,
+        return document("census", {**extra,
             "isotropy": self.space.label,
             "d": decimal_d(self.d),
             "search": self.search,
@@ -219,7 +233,50 @@ class Census:
             "points": [p.to_json(self.digits) for p in self.points],
             "sets": [s.to_json(self.digits) for s in self.sets],
             "starts": self.starts,
-        }
+        })
+
+    def _rows(self, digits: int = 12) -> list[tuple[str, str, str, str]]:
+        """(index, loss, type, isotropy) per point, then one row per non-isolated set."""
+        rows = []
+        for p in self.points:
+            if not p.differentiable:
+                idx = "n.d."
+            elif p.spectrum is None:
+                idx = "-"
+            elif p.spectrum.index is not None:
+                idx = str(p.spectrum.index)
+            else:
+                idx = f">= {p.index_lower_bound}"
+            rows.append((idx, loss_decimal(p.loss, digits), p.kind,
+                         p.larger_isotropy or self.space.label))
+        for s in self.sets:
+            loss = s.loss if isinstance(s.loss, float) else float(s.loss)
+            kind = (f"non-isolated set, dimension {s.dimension} in Fix" if s.dimension >= 0
+                    else f"non-isolated set ({s.zero_eigenvalues} zero eigenvalues)")
+            rows.append(("-", f"{loss:.10g}", kind, self.space.label))
+        return rows
+
+    def _repr_html_(self) -> str:
+        """A small HTML table (Jupyter): index, loss, type, isotropy."""
+        from html import escape
+
+        head = (f"<p>census of Fix({escape(self.space.label)}) at d = "
+                f"{escape(decimal_d(self.d))}: {len(self.points)} points, "
+                f"{len(self.sets)} non-isolated sets</p>")
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self._rows())
+        return (head + "<table><thead><tr><th>index</th><th>loss</th><th>type</th>"
+                "<th>isotropy</th></tr></thead><tbody>" + body + "</tbody></table>")
+
+    def _repr_latex_(self) -> str:
+        """The same table as a LaTeX tabular (inside ``$...$``-free text mode)."""
+        def tex(s: str) -> str:
+            return s.replace(">=", r"$\geq$").replace("_", r"\_").replace("#", r"\#")
+
+        lines = [r"\begin{tabular}{rlll}", r"index & loss & type & isotropy \\ \hline"]
+        lines += [" & ".join(tex(c) for c in row) + r" \\" for row in self._rows()]
+        lines.append(r"\end{tabular}")
+        return "\n".join(lines)
 
 
 def larger_isotropy(space: FixedSpace, values: list, tol: float) -> str | None:
@@ -294,21 +351,6 @@ def symmetry_images(space: FixedSpace, x: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def _scaled_hessian_float(space, x, d):
-    """The reduced Jacobian in orthonormal coordinates ``y_p = sqrt(|orbit_p|) theta_p``:
-    the Hessian of ``L`` restricted to ``Fix(H)`` (its eigenvalues are eigenvalues of
-    the full Hessian), free of the orbit-size scales ``d, d^2``."""
-    rs = system_for(space)
-    from symbolic.backends import NumpyBackend
-
-    dd = parse_d(d)
-    J = np.asarray(rs.hessian(list(x), float(dd), backend=NumpyBackend()), float)
-    sq = np.sqrt(np.array([float(q.orbit_size.subs(q.orbit_size.free_symbols.pop(), dd))
-                           if q.orbit_size.free_symbols else float(q.orbit_size)
-                           for q in space.params]))
-    return J / (sq[:, None] * sq[None, :])
-
-
 def census(
     space: FixedSpace | str,
     d: Any,
@@ -322,8 +364,12 @@ def census(
     coarse_seeds: bool = True,
     deflation: bool = True,
     max_starts: int | None = None,
+    workers: int = 1,
 ) -> Census:
     """Find, refine and classify every critical point in ``Fix(H)`` at ``d``.
+
+    ``workers > 1``: refinement, spectrum and certificate of the points run on a
+    :class:`concurrent.futures.ProcessPoolExecutor` with that many processes.
 
     Search (:func:`search_fixed_space`): ``starts`` random starts plus structured
     ones, seeds embedded from coarser fixed spaces, deflation rounds, then random
@@ -341,6 +387,9 @@ def census(
     dnum = parse_d(d)
     space.check_d(dnum)
     _check_search_args(starts, seed, max_starts)
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or \
+            not 1 <= workers <= 64:
+        raise RelusymError(f"workers = {workers!r}: use an integer 1..64")
     if dnum > CONTINUATION_D_MAX:
         raise RelusymError(
             f"d = {_dstr(dnum)} is beyond the census range: the float64 search runs at "
@@ -353,57 +402,23 @@ def census(
     sr = search_fixed_space(space, dnum, starts=starts, seed=seed, coarse_seeds=coarse_seeds,
                             deflation=deflation, max_starts=max_starts)
     out = Census(space, dnum, digits, starts=sr.info["total_starts"], search=sr.info)
-    # The loss sums O(d^2) terms of size O(1) that cancel at a minimum: guard digits
-    # keep its absolute error below 10^-digits (W = I: 1e-26 at d = 1e8 without them).
-    be = MpmathBackend(digits + guard_digits(dnum))
     rs = system_for(space)
     cands = [(x, True) for x in sr.isolated] + [(x, False) for x in sr.zero_row]
     bar = _progress(len(cands), progress, "refine")
     refined: list[CriticalPoint] = []
-    keys: set = set()
-    G = normaliser_permutations(space)
-    zero_tol = 10.0 ** (-(digits // 2))
-    for x, differentiable in cands:
-        r = newton(space, [repr(float(v)) for v in x], dnum, dps=digits, maxiter=60)
+    keys = OrbitRegistry(space, 1e-9)
+    tasks = [(space.label, x, diff, dnum, digits, with_spectrum, certify)
+             for x, diff in cands]
+    for res in _refine_all(tasks, workers):
         bar.update(1)
-        if not r.converged:
-            if differentiable:
-                out.failed_refinements += 1
-                continue
-            vals = [be.mp.mpf(repr(float(v))) for v in x]
-        else:
-            vals = list(r.values)
-        xf = np.array([float(v) for v in vals])
-        zero = _zero_rows(space, xf, zero_tol if r.converged else 1e-6)
-        if differentiable and zero:
-            differentiable = False
-        # store the canonical copy (exact coordinate permutation of the refined values)
-        perm = G[_canonical_index(G, xf)]
-        vals = [vals[i] for i in perm]
-        key = canonical_key(space, xf, decimals=8)
-        if key in keys:
+        if res is None:
+            out.failed_refinements += 1
             continue
-        keys.add(key)
-        loss = rs.loss(vals, dnum, backend=be)
-        cp = CriticalPoint(space, dnum, digits, vals, loss, r.residual,
-                           _larger_isotropy_any(space, vals, G, 10.0 ** (-(digits // 2))))
-        if not differentiable:
-            cp.zero_rows = zero or _zero_rows(space, xf, 1e-6)
-        refined.append(cp)
+        if not keys.add(np.array([float(v) for v in res.values]))[1]:
+            continue  # two search classes refined to one point
+        refined.append(res)
     bar.close()
     refined.sort(key=lambda p: p.loss)
-    if with_spectrum:
-        from symbolic.spectrum import spectrum as _spectrum
-
-        for p in refined:
-            if p.differentiable:
-                p.spectrum = _spectrum(space, p.values, dnum, dps=digits + guard_digits(dnum))
-    if certify:
-        from symbolic.certify import certify_point
-
-        for p in refined:
-            if p.differentiable:
-                p.certificate = certify_point(space, p.values, dnum, dps=digits + 20)
     if with_spectrum:
         refined = _group_degenerate(space, refined, out, digits)
     out.points = refined
@@ -418,11 +433,110 @@ def census(
         else:
             groups.append([loss, [(x, null)]])
     for loss, members in groups:
-        x, null = members[0]
-        out.sets.append(CriticalSet(space, loss, max(n for _, n in members), len(members),
-                                    list(x)))
+        # generic members of a continuum have the smallest nullity (the dimension);
+        # members near a zero row or a crossing have more: report the smallest, with an
+        # example of that nullity as far from a zero row as possible
+        dim = min(n for _, n in members)
+        x = max((x for x, n in members if n == dim), key=lambda v: _min_row_norm(space, v))
+        out.sets.append(CriticalSet(space, loss, dim, len(members), list(x)))
     out.sets.sort(key=lambda s: s.loss)
     return out
+
+
+def _refine_one(task) -> CriticalPoint | None:
+    """Refine one search endpoint to ``digits`` and classify it (a process-pool task):
+    high-precision Newton, zero rows, canonical copy, loss, larger isotropy, spectrum,
+    certificate. None when a differentiable endpoint does not refine."""
+    label, x, differentiable, dnum, digits, with_spectrum, certify = task
+    space = parse_isotropy(label)
+    # The loss sums O(d^2) terms of size O(1) that cancel at a minimum: guard digits
+    # keep its absolute error below 10^-digits (W = I: 1e-26 at d = 1e8 without them).
+    be = MpmathBackend(digits + guard_digits(dnum))
+    rs = system_for(space)
+    G = normaliser_permutations(space)
+    r = newton(space, [repr(float(v)) for v in x], dnum, dps=digits, maxiter=60)
+    if not r.converged:
+        if differentiable:
+            return None
+        vals = [be.mp.mpf(repr(float(v))) for v in x]
+    else:
+        vals = list(r.values)
+    xf = np.array([float(v) for v in vals])
+    zero = _zero_rows(space, xf, 10.0 ** (-(digits // 2)) if r.converged else 1e-6)
+    if differentiable and zero:
+        differentiable = False
+    # store the canonical copy (exact coordinate permutation of the refined values)
+    perm = G[_canonical_index(G, xf)]
+    vals = [vals[i] for i in perm]
+    loss = rs.loss(vals, dnum, backend=be)
+    cp = CriticalPoint(space, dnum, digits, vals, loss, r.residual,
+                       _larger_isotropy_any(space, vals, G, 10.0 ** (-(digits // 2))))
+    if not differentiable:
+        cp.zero_rows = zero or _zero_rows(space, xf, 1e-6)
+        return cp
+    if with_spectrum:
+        from symbolic.spectrum import spectrum as _spectrum
+
+        cp.spectrum = _spectrum(space, vals, dnum, digits=digits)  # adds its own guard
+    if certify:
+        from symbolic.certify import certify_point
+
+        cp.certificate = certify_point(space, vals, dnum, dps=digits + 20)
+    return cp
+
+
+def _global_mpf(v: Any) -> Any:
+    """An mpf of a private mpmath context as a global-context mpf with the same bits
+    (private contexts' mpf types do not pickle; ``mpmath.mpf(v)`` would round)."""
+    if not hasattr(v, "_mpf_"):
+        return v
+    import mpmath
+
+    g = mpmath.mpf.__new__(mpmath.mpf)
+    g._mpf_ = v._mpf_
+    return g
+
+
+def _refine_portable(task) -> CriticalPoint | None:
+    """:func:`_refine_one` for a worker process: every mpf in the result made global
+    (picklable, exact); certificates are left to the parent process."""
+    label, x, differentiable, dnum, digits, with_spectrum, _certify = task
+    cp = _refine_one((label, x, differentiable, dnum, digits, with_spectrum, False))
+    if cp is None:
+        return None
+    cp.values = [_global_mpf(v) for v in cp.values]
+    cp.loss = _global_mpf(cp.loss)
+    cp.residual = _global_mpf(cp.residual)
+    if cp.spectrum is not None:
+        cp.spectrum.tol = _global_mpf(cp.spectrum.tol)
+        for e in cp.spectrum.eigenvalues:
+            e.value = _global_mpf(e.value)
+    return cp
+
+
+def _refine_all(tasks: list, workers: int):
+    """Refined points of the search endpoints, in order; on a process pool when
+    ``workers > 1`` (values come back in the working precision's context)."""
+    if workers <= 1 or len(tasks) < 2:
+        yield from map(_refine_one, tasks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as ex:
+        for task, cp in zip(tasks, ex.map(_refine_portable, tasks,
+                                          chunksize=max(1, len(tasks) // (8 * workers))),
+                            strict=True):
+            if cp is not None:
+                label, _x, _diff, dnum, digits, _ws, certify = task
+                be = MpmathBackend(digits + guard_digits(dnum))
+                cp.values = [be.mp.mpf(v) for v in cp.values]
+                cp.loss = be.mp.mpf(cp.loss)
+                cp.residual = be.mp.mpf(cp.residual)
+                if certify and cp.differentiable:
+                    from symbolic.certify import certify_point
+
+                    cp.certificate = certify_point(label, cp.values, dnum, dps=digits + 20)
+            yield cp
 
 
 def _dstr(d) -> str:
@@ -447,6 +561,12 @@ def _zero_rows(space: FixedSpace, x: np.ndarray, tol: float) -> list[str]:
             if ix and np.max(np.abs(x[ix])) <= tol]
 
 
+def _min_row_norm(space: FixedSpace, x: np.ndarray) -> float:
+    """The smallest max-entry over the row blocks of ``W`` (0 at a zero row)."""
+    return min((float(np.max(np.abs(x[ix]))) for _, ix in zero_row_groups(space) if ix),
+               default=0.0)
+
+
 def _canonical_index(G: np.ndarray, x: np.ndarray, decimals: int = 8) -> int:
     rounded = np.round(x[G], decimals) + 0.0
     return int(np.lexsort(rounded.T[::-1])[0])
@@ -454,9 +574,13 @@ def _canonical_index(G: np.ndarray, x: np.ndarray, decimals: int = 8) -> int:
 
 def _larger_isotropy_any(space, vals, G, tol) -> str | None:
     """:func:`larger_isotropy` maximised over the images under the normaliser (the
-    merge test compares fixed positions; an image may show the coarser structure)."""
+    merge test compares fixed positions; an image may show the coarser structure).
+    Images that differ by a block relabelling give the same label: one per coset
+    (:func:`symbolic.canonical.relabel_coset_representatives`)."""
+    from symbolic.canonical import relabel_coset_representatives
+
     best = None
-    for perm in G:
+    for perm in relabel_coset_representatives(space):
         lab = larger_isotropy(space, [vals[i] for i in perm], tol)
         if lab is not None and (best is None or lab.count(",") < best.count(",")):
             best = lab
@@ -476,8 +600,14 @@ class SearchResult:
 
 _SEARCH_MEMO: dict = {}
 
-#: Consecutive random batches (with their deflation rounds) without a new class to stop.
+#: Consecutive random batches (with their deflation sweeps) without a new class to stop.
 PATIENCE = 2
+
+#: Deflation depth: a start that reached a root is rerun with it deflated, this often.
+DEFLATION_DEPTH = 3
+
+#: Singular-Jacobian endpoints kept (they are points of continua; more add nothing).
+MAX_SINGULAR = 400
 
 
 def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, seed: int = 0,
@@ -485,12 +615,26 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
                        max_starts: int | None = None, _depth: int = 0) -> SearchResult:
     """The float64 search of the census (see :func:`census`); returns a :class:`SearchResult`.
 
-    Stopping rule: after the initial design, seeds, deflation rounds and deflated rounds
-    from perturbations of the points found (until one finds nothing new), random batches
-    of ``B = max(100, 10 dim Fix(H))`` starts, each followed by a deflation round, are
-    run until ``PATIENCE`` consecutive batches with their deflation rounds find no new
-    class; at most
-    ``max_starts`` (default ``max(20 starts, 4000)``) starts in all."""
+    Local solvers: every start runs damped Newton (:func:`symbolic.solve.newton_float`)
+    and Levenberg-Marquardt (:func:`symbolic.search.levenberg_marquardt_float`; larger
+    basins at nearly singular saddles). Deflation (per start,
+    :func:`symbolic.search.deflated_newton_float`): a start whose run reached a root is
+    rerun with that root deflated, up to ``DEFLATION_DEPTH`` times. Every new class is
+    explored along its soft Hessian modes (:func:`symbolic.search.soft_mode_starts`,
+    fold partners) and by perturbations, with itself deflated.
+
+    Stopping rule: after the initial design and seeds, random batches of
+    ``B = max(100, 10 dim Fix(H))`` starts, each with its deflation sweep and the
+    exploration of what it found, until ``PATIENCE`` consecutive batches find no new
+    class; at most ``max_starts`` (default ``max(20 starts, 4000)``) starts in all."""
+    from symbolic.canonical import OrbitRegistry
+    from symbolic.search import (
+        levenberg_marquardt_float,
+        scaled_hessian_float,
+        soft_mode_starts,
+    )
+    from symbolic.solve import _ExactFloat, orbit_sizes
+
     space = parse_isotropy(space)
     dnum = parse_d(d)
     memo_key = (space.label, str(dnum), starts, seed, coarse_seeds, deflation, max_starts)
@@ -500,83 +644,115 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
     batch = max(100, 10 * dim)
     cap = max_starts or max(20 * starts, 4000)
     G = normaliser_permutations(space)
+    sq = np.sqrt(np.array([float(s) for s in orbit_sizes(space, dnum, _ExactFloat())]))
     rng = np.random.default_rng([seed, 7919])
-    classes: dict = {}
-    zero: dict = {}
+    classes = OrbitRegistry(space, 1e-6)
+    zero = OrbitRegistry(space, 1e-5)
     singular: list = []
+    pending: list = []  # new classes not explored yet
     counter = {"n": 0, "last_new": 0, "random": 0, "structured": 0, "seeded": 0,
-               "deflated": 0, "deflation_rounds": 0, "batches": 0, "neighbourhood": 0}
+               "deflated": 0, "deflation_sweeps": 0, "batches": 0, "neighbourhood": 0,
+               "soft_mode": 0, "singular_endpoints": 0}
 
-    def absorb(X, res, n_starts) -> int:
+    def absorb(X, res) -> int:
         """Classify endpoints; return how many new classes appeared."""
         new = 0
-        base = counter["n"]
-        counter["n"] += n_starts
-        ok = np.isfinite(res) & (res < 1e-7)
-        for j in np.nonzero(ok)[0]:
-            x = X[j]
-            zr = _zero_rows(space, x, 1e-6)
-            if zr:
-                k = canonical_key(space, x, decimals=5)
-                if k not in zero:
-                    zero[k] = x
+        ok = np.nonzero(np.isfinite(res) & (res < 1e-7))[0]
+        if not len(ok):
+            return 0
+        X = X[ok]
+        zr = [bool(_zero_rows(space, x, 1e-6)) for x in X]
+        fresh = []
+        for j, x in enumerate(X):
+            if zr[j]:
+                if zero.add(x)[1]:
                     new += 1
-                    counter["last_new"] = int(base + j + 1)
-                continue
-            Hs = _scaled_hessian_float(space, x, dnum)
-            if not np.all(np.isfinite(Hs)):
-                continue
-            ev = np.abs(np.linalg.eigvalsh((Hs + Hs.T) / 2))
-            # float64 resolves eigenvalues to ~1e-16 * max|ev|; those below 1e-6 are zero
-            null = int(np.sum(ev <= 1e-6 + 1e-12 * ev.max()))
-            if null:
-                singular.append((x, null))
-                continue
-            k = canonical_key(space, x, decimals=6)
-            if k not in classes:
-                classes[k] = x
-                new += 1
-                counter["last_new"] = int(base + j + 1)
+                    counter["last_new"] = counter["n"]
+            elif classes.find(x) is None:
+                fresh.append(j)
+        if fresh:
+            Hs = scaled_hessian_float(space, X[fresh], dnum)
+            for j, H in zip(fresh, Hs, strict=True):
+                if not np.all(np.isfinite(H)):
+                    continue
+                ev = np.abs(np.linalg.eigvalsh((H + H.T) / 2))
+                # float64 resolves eigenvalues to ~1e-16 * max|ev|; below 1e-6 they are 0
+                null = int(np.sum(ev <= 1e-6 + 1e-12 * ev.max()))
+                if null:
+                    counter["singular_endpoints"] += 1
+                    if len(singular) < MAX_SINGULAR:
+                        singular.append((X[j], null))
+                    continue
+                if classes.add(X[j])[1]:
+                    new += 1
+                    counter["last_new"] = counter["n"]
+                    pending.append(X[j])
         return new
 
-    explored: set = set()
-
-    def neighbourhood_round() -> int:
-        """Deflated Newton from perturbations of every class not explored yet and of
-        singular endpoints: critical points come in clusters (bifurcations)."""
-        if not deflation:
+    def sweep(S, kind: str) -> int:
+        """Newton and LM from the starts ``S``, then the per-start deflation sweep."""
+        if not len(S):
             return 0
-        pts = []
-        for k, x in list(classes.items()):
-            if k in explored:
-                continue
-            explored.add(k)
-            pts.append(x)
-        for x, _ in singular[len(explored_sing):][:60]:
-            pts.append(x)
-        explored_sing.extend(singular[len(explored_sing):][:60])
-        if not pts:
-            return 0
-        P = np.array(pts)
-        S = np.concatenate([P + sc * (1 + np.abs(P)) * rng.normal(size=P.shape)
-                            for sc in (0.03, 0.1, 0.3)])
-        counter["neighbourhood"] += len(S)
-        return deflate_round(S)
+        counter["n"] += len(S)
+        counter[kind] += len(S)
+        X1, r1 = newton_float(space, S, dnum)
+        X2, r2 = levenberg_marquardt_float(space, S, dnum)
+        new = absorb(X1, r1) + absorb(X2, r2)
+        if deflation:  # deflate the LM endpoint only where it differs from Newton's
+            other = np.max(np.abs(X2 - X1), axis=1) > 1e-6 * (1 + np.max(np.abs(X1), axis=1))
+            other &= np.isfinite(r2) & (r2 < 1e-9)
+            new += deflate(np.concatenate([S, S[other]]), np.concatenate([X1, X2[other]]),
+                           np.concatenate([r1, r2[other]]))
+        return new
 
-    explored_sing: list = []
+    def deflate(S, X, r, roots=None, depth=DEFLATION_DEPTH) -> int:
+        """Rerun converged starts with their endpoint deflated, ``depth`` times."""
+        new = 0
+        N = len(S)
+        R = np.full((N, depth + (0 if roots is None else roots.shape[1]), dim), np.nan)
+        k0 = 0
+        if roots is not None:
+            R[:, :roots.shape[1]] = roots
+            k0 = roots.shape[1]
+        act = np.arange(N)
+        for k in range(k0, k0 + depth):
+            conv = np.isfinite(r) & (r < 1e-9)
+            act, Xc = act[conv], X[conv]
+            if not len(act):
+                break
+            R[act, k] = Xc
+            X, r = deflated_newton_float(space, S[act], dnum, R[act, :k + 1])
+            counter["deflated"] += len(act)
+            counter["deflation_sweeps"] += 1
+            new += absorb(X, r)
+        return new
 
-    def deflate_round(S) -> int:
-        if not classes or not len(S):
-            return 0
-        roots = np.concatenate([x[G] for x in classes.values()])
-        X, res = deflated_newton_float(space, S, dnum, roots)
-        counter["deflated"] += len(S)
-        counter["deflation_rounds"] += 1
-        return absorb(X, res, len(S))
+    def explore() -> int:
+        """Soft modes and perturbations of every class not explored yet, each deflated
+        against the class itself (critical points come in clusters: bifurcations)."""
+        new = 0
+        while pending and deflation:
+            todo = pending[:]
+            pending.clear()
+            S, own = [], []
+            for x in todo:
+                sm = soft_mode_starts(space, x, dnum)
+                counter["soft_mode"] += len(sm)
+                pert = x[None, :] + np.concatenate(
+                    [sc * rng.normal(size=(4, dim)) for sc in (0.05, 0.15, 0.4)]) / sq
+                counter["neighbourhood"] += len(pert)
+                S.extend([sm, pert])
+                own.extend([x] * (len(sm) + len(pert)))
+            S = np.concatenate(S)
+            own = np.array(own)[:, None, :]
+            X, r = deflated_newton_float(space, S, dnum, own)
+            counter["n"] += len(S)
+            new += absorb(X, r)
+            new += deflate(S, X, r, roots=own)
+        return new
 
     S0 = start_design(space, dnum, starts, seed)
     counter["structured"] = len(S0) - starts
-    counter["random"] += starts
     seeds = np.zeros((0, dim))
     if coarse_seeds and space.r >= 2 and _depth < 2:
         pts = []
@@ -591,8 +767,8 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
             for xc in cr.isolated + [x for x, _ in cr.singular[:20]]:
                 xe = embed(xc, emb)[0]
                 pts.append(xe)
-                for scale in (0.02, 0.1, 0.3):
-                    pts.append(xe + scale * (1 + np.abs(xe)) * rng.normal(size=dim))
+                for scale in (0.05, 0.15, 0.4):
+                    pts.append(xe + scale * rng.normal(size=dim) / sq)
         if pts:
             seeds = np.array(pts)
     # starts in the fixed subspaces of normaliser elements (symmetric starts stay there)
@@ -601,17 +777,10 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
     if syms:
         seeds = np.concatenate([seeds] + syms)
     counter["seeded"] = len(seeds)
-    S = np.concatenate([S0, seeds]) if len(seeds) else S0
-    X, res = newton_float(space, S, dnum)
-    absorb(X, res, len(S))
-    if deflation:
-        for _ in range(4):
-            pick = S[rng.choice(len(S), size=min(len(S), batch), replace=False)]
-            if not deflate_round(pick):
-                break
-        for _ in range(4):
-            if not neighbourhood_round():
-                break
+    sweep(S0[:len(S0) - starts], "structured")
+    sweep(S0[len(S0) - starts:], "random")
+    sweep(seeds, "seeded")
+    explore()
     stop = f"no new class in the last {PATIENCE} batches"
     empty = 0
     while True:
@@ -622,14 +791,9 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
         if len(G) > 1:  # a quarter of every batch in the fixed subspace of one element
             q = batch // 4
             Sb[:q] = project_fixed(Sb[:q], G[rng.integers(1, len(G))])
-        counter["random"] += batch
         counter["batches"] += 1
-        X, res = newton_float(space, Sb, dnum)
-        new = absorb(X, res, batch)
-        if deflation:
-            new += deflate_round(Sb)
-            if new:
-                new += neighbourhood_round()
+        new = sweep(Sb, "random")
+        new += explore()
         empty = 0 if new else empty + 1
         if empty >= PATIENCE:
             break
@@ -638,26 +802,31 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
         "random_starts": counter["random"],
         "structured_starts": counter["structured"],
         "seeded_starts": counter["seeded"],
-        "seeded_from": [c.label for c, _ in coarser_spaces(space)] if counter["seeded"]
-        else [],
+        "seeded_from": [c.label for c, _ in coarser_spaces(space)] if len(seeds) and
+        coarse_seeds and space.r >= 2 and _depth < 2 else [],
         "symmetric_starts": "in Fix(g) for up to 16 normaliser elements g, and a quarter of "
                             "every batch" if len(G) > 1 else None,
-        "deflation": ({"operator": "M(y) = prod_r (|y - r|^-2 + 1), y orthonormal coords",
-                       "rounds": counter["deflation_rounds"],
+        "local_solvers": "damped Newton and Levenberg-Marquardt from every start",
+        "deflation": ({"operator": "M(y) = prod_r (|y - r|^-2 + 1), y orthonormal coords, "
+                                   "r the roots this start reached",
+                       "depth": DEFLATION_DEPTH,
+                       "sweeps": counter["deflation_sweeps"],
                        "deflated_starts": counter["deflated"],
-                       "of_which_near_found_points": counter["neighbourhood"]}
+                       "soft_mode_starts": counter["soft_mode"],
+                       "perturbation_starts": counter["neighbourhood"]}
                       if deflation else None),
         "batch": batch,
         "stopping_rule": f"stop when {PATIENCE} consecutive batches of {batch} random starts "
-                         f"and their deflation rounds find no new class (up to the "
+                         f"with their deflation sweeps find no new class (up to the "
                          f"normaliser); at most {cap} starts",
         "stopped_because": stop,
         "last_new_class_at_start": counter["last_new"],
         "classes": len(classes),
+        "singular_endpoints": counter["singular_endpoints"],
         "confidence": ("heuristic, not a proof: the last "
                        f"{counter['n'] - counter['last_new']} starts found nothing new"),
     }
-    out = SearchResult(list(classes.values()), list(zero.values()), singular, info)
+    out = SearchResult(list(classes.reps), list(zero.reps), singular, info)
     _SEARCH_MEMO[memo_key] = out
     if len(_SEARCH_MEMO) > 64:
         _SEARCH_MEMO.pop(next(iter(_SEARCH_MEMO)))
@@ -703,7 +872,7 @@ def _census_by_continuation(space, dnum, *, digits, starts, seed, progress, with
         from symbolic.spectrum import spectrum as _spectrum
 
         for q in out.points:
-            q.spectrum = _spectrum(space, q.values, dnum, dps=digits + guard_digits(dnum))
+            q.spectrum = _spectrum(space, q.values, dnum, digits=digits)
         # (singular-Jacobian sets of the search at 10^8 are not continued; degenerate
         # points continued to d are grouped here)
         out.points = _group_degenerate(space, out.points, out, digits)

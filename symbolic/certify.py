@@ -53,9 +53,10 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from symbolic.backends import ArbBackend, arb_from_mpf
+from symbolic.backends import ArbBackend, MpmathBackend, mpf_from_arb, symmetric_eigen, to_arb
 from symbolic.formatting import enclosure, interval, round_outward
-from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
+from symbolic.groups import FixedSpace, parse_d, parse_isotropy
+from symbolic.precision import bits_to_digits, raised, resolve, working_bits, working_digits
 from symbolic.solve import newton, system_for
 
 __all__ = ["Certificate", "krawczyk", "certify_point", "enclose_eigenvalues"]
@@ -77,14 +78,23 @@ class Certificate:
     distance: Any = None  # arb: max over the box of |W(x) - W(input)|_F
     input_scale: Any = None  # |W(input)|_F (exact input, arb)
     moved_far: bool = False  # the proved box is far from the input (see module doc)
+    digits: int = 0  # digits asked for (symbolic.precision)
+    isotropy: str = ""
+    d: Any = None
 
     @property
     def certified(self) -> bool:
+        """``verdict == "proved"`` (a convenience; JSON carries the three-way verdict)."""
         return self.verdict == "proved"
 
-    def to_json(self, digits: int) -> dict:
+    @property
+    def working_digits(self) -> int:
+        """Decimal digits of the arb precision the box was proved (and enclosed) at."""
+        return bits_to_digits(self.prec)
+
+    def to_json(self, digits: int | None = None) -> dict:
+        digits = digits or self.digits or 20
         out: dict[str, Any] = {
-            "certified": self.certified,
             "verdict": self.verdict,
             "reason": self.reason,
             "classification": self.classification,
@@ -112,7 +122,43 @@ class Certificate:
                  "enclosure": interval(e, digits)}
                 for lab, m, e in self.eigenvalues
             ]
+        out["precision_bits"] = self.prec
+        out["working_digits"] = self.working_digits
         return out
+
+    def _rows(self, digits: int) -> list:
+        from symbolic.formatting import interval_text
+
+        rows = [("verdict", self.verdict), ("classification", self.classification),
+                ("index", "-" if self.index is None else str(self.index))]
+        if self.loss is not None:
+            rows.append(("loss", interval_text(self.loss, digits, nonnegative=True)))
+        for lab, m, e in self.eigenvalues:
+            rows.append((f"eigenvalue ({lab}, x{m})", interval_text(e, digits)))
+        rows.append(("precision", f"{self.prec} bits"))
+        return rows
+
+    def _caption(self) -> str:
+        where = f"Fix({self.isotropy}) at d = {self.d}" if self.isotropy else "a point"
+        return f"Certificate of {where}: {self.verdict}. {self.reason}"
+
+    def _repr_html_(self) -> str:
+        from symbolic.formatting import html_table
+
+        return html_table(self._caption(), ["", "value (enclosures rounded outward)"],
+                          self._rows(12))
+
+    def _repr_latex_(self) -> str:
+        from symbolic.formatting import latex_interval, latex_table
+
+        rows = [("\\text{verdict}", f"\\text{{{self.verdict}}}"),
+                ("\\text{type}", f"\\text{{{self.classification}}}")]
+        if self.loss is not None:
+            rows.append(("L", latex_interval(*enclosure(self.loss, 10, nonnegative=True))))
+        for lab, m, e in self.eigenvalues:
+            rows.append((f"\\lambda\\ (\\text{{{lab}}},\\ \\times {m})",
+                         latex_interval(*enclosure(e, 10))))
+        return latex_table(["", "\\text{enclosure}"], rows)
 
 
 def _exact_of(x) -> Fraction:
@@ -139,8 +185,8 @@ def _distance(space: FixedSpace, values: list, box: list, d, flint) -> tuple:
     """``(upper, lower, scale)`` arbs: max and min over the box of the Frobenius distance
     ``(sum_p |orbit_p| (x_p - theta_p)^2)^(1/2)`` to the input ``theta``, and
     ``|W(theta)|_F``."""
-    sizes = [_arb_of(s, flint) for s in _orbit_values(space, d)]
-    th = [_arb_of(v, flint) for v in values]
+    sizes = [to_arb(s) for s in _orbit_values(space, d)]
+    th = [to_arb(v) for v in values]
     up = sum(((b - t).abs_upper() ** 2 * s for b, t, s in zip(box, th, sizes, strict=True)),
              flint.arb(0))
     lo = sum((flint.arb((b - t).abs_lower()) ** 2 * s
@@ -150,27 +196,7 @@ def _distance(space: FixedSpace, values: list, box: list, d, flint) -> tuple:
 
 
 def _orbit_values(space: FixedSpace, d) -> list[Fraction]:
-    dd = parse_d(d)
-    out = []
-    for q in space.params:
-        poly = q.orbit_size.as_poly(D_SYMBOL)
-        out.append(sum(Fraction(int(c)) * Fraction(dd) ** e for (e,), c in poly.terms()))
-    return out
-
-
-def _arb_of(x, flint):
-    """An exact arb of a number (mpf, decimal string, Fraction, int) or the ball itself."""
-    if isinstance(x, flint.arb):
-        return x
-    if isinstance(x, Fraction):
-        return flint.arb(flint.fmpq(x.numerator, x.denominator))
-    if isinstance(x, str):
-        return _arb_of(Fraction(x), flint)  # decimal strings are exact rationals
-    if isinstance(x, int):
-        return flint.arb(x)
-    if not hasattr(x, "_mpf_"):
-        raise TypeError(f"cannot convert {x!r} exactly to arb")
-    return arb_from_mpf(x)
+    return [Fraction(o) for o in space.at(d).orbit_sizes]
 
 
 def krawczyk(
@@ -194,9 +220,9 @@ def krawczyk(
     n = space.dim
     with be.context():
         sizes = _orbit_values(space, dd)
-        rho = _arb_of(radius, flint)
-        m = [_arb_of(c, flint) for c in center]
-        rad = [(rho / _arb_of(s, flint).sqrt()).abs_upper() for s in sizes]
+        rho = to_arb(radius)
+        m = [to_arb(c) for c in center]
+        rad = [(rho / to_arb(s).sqrt()).abs_upper() for s in sizes]
         X = [flint.arb(mi.mid(), r) for mi, r in zip(m, rad, strict=True)]
         # m must be the exact (thin) midpoint of X so that X - m = [-r, r] exactly; a
         # center given as a rational (e.g. "0.1") converts to a ball, not a point.
@@ -211,15 +237,17 @@ def krawczyk(
                 not all(f.is_finite() for f in fm):
             return "unknown", "the box touches a point where the loss is not twice " \
                               "differentiable (non-finite enclosure)", X
-        mid = mpmath.matrix([[mpmath.mpf(Jm[i, j].mid().str(40, radius=False))
-                              for j in range(n)] for i in range(n)])
+        # Y: an approximate inverse of mid J(m); any real matrix is valid (Krawczyk),
+        # 40 digits are plenty for the contraction factor
+        mp40 = MpmathBackend(40).mp
+        mid = mp40.matrix([[mpf_from_arb(Jm[i, j].mid(), mp40) for j in range(n)]
+                           for i in range(n)])
         try:
-            with mpmath.workdps(40):
-                Yf = mpmath.inverse(mid)
+            Yf = mp40.inverse(mid)
         except ZeroDivisionError:
             return "unknown", "the Jacobian is singular at the center (the point may " \
                               "not be isolated)", X
-        Y = flint.arb_mat([[_arb_of(Yf[i, j], flint) for j in range(n)] for i in range(n)])
+        Y = flint.arb_mat([[to_arb(Yf[i, j]) for j in range(n)] for i in range(n)])
         JXm = flint.arb_mat([[JX[i, j] for j in range(n)] for i in range(n)])
         fmv = flint.arb_mat([[f] for f in fm])
         dX = flint.arb_mat([[flint.arb(0, r)] for r in rad])
@@ -268,7 +296,10 @@ def _reduce_pencil(B, G, flint):
 
 
 def enclose_eigenvalues(B, G, *, flint=None) -> tuple[list, str]:
-    """Rigorous enclosures of the eigenvalues of the symmetric pencil ``(B, G)``.
+    """Rigorous enclosures of the eigenvalues of the symmetric pencil ``(B, G)``, at
+    the current arb precision (``flint.ctx.prec``; :func:`certify_point` runs it at the
+    precision the box was proved at). The approximate eigenpairs come from
+    :func:`symbolic.backends.symmetric_eigen` at the same number of digits.
 
     Returns ``(list of arb, "")``, or ``([], reason)`` when the enclosures cannot
     be separated (then nothing is claimed).
@@ -277,15 +308,13 @@ def enclose_eigenvalues(B, G, *, flint=None) -> tuple[list, str]:
         import flint
     m = len(B)
     M = _reduce_pencil(B, G, flint)
-    with mpmath.workdps(60):
-        Mm = mpmath.matrix([[mpmath.mpf(M[i][j].mid().str(60, radius=False))
-                             for j in range(m)] for i in range(m)])
-        Mm = (Mm + Mm.T) / 2
-        E, Q = mpmath.eigsy(Mm)
+    be = MpmathBackend(max(bits_to_digits(flint.ctx.prec), 20))
+    Mm = [[mpf_from_arb(M[i][j].mid(), be.mp) for j in range(m)] for i in range(m)]
+    E, Q = symmetric_eigen(Mm, backend=be, vectors=True)
     encl = []
     for k in range(m):
-        lam = _arb_of(E[k], flint)
-        x = [_arb_of(Q[i, k], flint) for i in range(m)]
+        lam = to_arb(E[k])
+        x = [to_arb(Q[i, k]) for i in range(m)]
         r = [sum((M[i][j] * x[j] for j in range(m)), flint.arb(0)) - lam * x[i]
              for i in range(m)]
         rn = sum((ri * ri for ri in r), flint.arb(0)).nonnegative_part().sqrt()
@@ -337,7 +366,7 @@ def _count_below(M, c, Q, flint):
     inertia of the congruent ``Q^T (M - c I) Q`` by an interval ``LDL^T`` without
     pivoting; ``None`` unless every pivot excludes 0 (which also proves Q regular)."""
     m = len(M)
-    Qa = [[_arb_of(Q[i, j], flint) for j in range(m)] for i in range(m)]
+    Qa = [[to_arb(Q[i, j]) for j in range(m)] for i in range(m)]
     S = [[M[i][j] - (c if i == j else 0) for j in range(m)] for i in range(m)]
     T = [[sum((S[i][k] * Qa[k][j] for k in range(m)), flint.arb(0)) for j in range(m)]
          for i in range(m)]
@@ -361,7 +390,8 @@ def certify_point(
     values: Any,
     d: Any,
     *,
-    dps: int = 60,
+    digits: int | None = None,
+    dps: int | None = None,
     radius: Any = None,
     refine: bool = True,
     prec: int | None = None,
@@ -372,9 +402,14 @@ def certify_point(
     eigenvalue with its multiplicity, and the classification.
 
     ``values``: parameters (list in ``space.params`` order or dict; numbers or
-    decimal strings). ``prec`` overrides the working precision in bits (default
-    ``3.33 dps + 64``); ``radius`` fixes the box radius instead of the schedule.
-    With ``refine`` the center is first polished by Newton at ``dps`` digits (the
+    decimal strings). ``digits`` (default 60; ``dps`` is a deprecated alias): the
+    digits the point is refined to and the enclosures are printed with. The working
+    precision is :func:`symbolic.precision.working_bits` ``(digits, d, "certify")``,
+    raised once (:func:`symbolic.precision.raised`) when no radius decides; the loss and
+    the eigenvalues are enclosed at the precision the box was proved at (``prec``,
+    reported). ``prec`` overrides it (bits); ``radius`` fixes the box radius instead
+    of the schedule.
+    With ``refine`` the center is first polished by Newton at ``digits`` digits (the
     box must still contain the root; it is not assumed). ``max_move``: largest
     accepted distance from the input to the proved box, relative to
     ``max(|W(input)|_F, 1)`` (default ``1e-6``); beyond it the verdict is
@@ -384,17 +419,21 @@ def certify_point(
     import flint
 
     space = parse_isotropy(space)
+    digits = resolve(digits, dps, default=60)
     dd = parse_d(d)
     space.check_d(dd)
     vals = space.values_list(values)
     center = [v if hasattr(v, "_mpf_") else Fraction(str(v)) for v in vals]
     if refine:
-        r = newton(space, vals, dd, dps=min(max(dps, 20), 1000), maxiter=30)
+        r = newton(space, vals, dd, digits=digits, maxiter=30)
         if r.converged:
             center = r.values
-    # working precision: 3.33 dps + 64 bits, doubled once if no radius decides
-    precs = [prec] if prec is not None else [int(dps * 3.33) + 64, 2 * (int(dps * 3.33) + 64)]
-    tries = [radius] if radius is not None else _radius_schedule(space, center, dd, dps)
+    if prec is not None:
+        precs = [int(prec)]
+    else:
+        bits = working_bits(digits, dd, "certify")
+        precs = [bits, raised(bits)]
+    tries = [radius] if radius is not None else _radius_schedule(space, center, dd, digits)
     last: tuple = ("unknown", "no radius tried", [], tries[0])
     for prec in precs:
         for rho in tries:
@@ -405,16 +444,17 @@ def certify_point(
         if last[0] in ("proved", "disproved"):
             break
     verdict, reason, box, rho = last
-    cert = Certificate(verdict, reason, mpmath.mpf(str(rho)), box, prec=prec)
+    cert = Certificate(verdict, reason, mpmath.mpf(str(rho)), box, prec=prec,
+                       digits=digits, isotropy=space.label, d=dd)
     if verdict != "proved":
         return cert
     with flint.ctx.workprec(prec):
-        exact_in = [_arb_of(v if hasattr(v, "_mpf_") else Fraction(str(v)), flint)
+        exact_in = [to_arb(v if hasattr(v, "_mpf_") else Fraction(str(v)))
                     for v in vals]
         dist_up, dist_lo, scale = _distance(space, exact_in, box, dd, flint)
         cert.distance, cert.input_scale = dist_up, scale
         if max_move is not None:
-            tol = _arb_of(Fraction(str(max_move)), flint)
+            tol = to_arb(Fraction(str(max_move)))
             limit = tol * (scale if scale > 1 else flint.arb(1))
             if dist_lo > limit:
                 cert.moved_far = True
@@ -433,7 +473,7 @@ def certify_point(
         try:
             from symbolic.spectrum import isotypic_blocks
 
-            blocks = isotypic_blocks(space, box, dd, backend="arb", dps=dps)
+            blocks = isotypic_blocks(space, box, dd, backend=be)
         except Exception as exc:  # pragma: no cover - reported, never hidden
             cert.reason += f"; spectrum enclosure failed: {exc}"
             return cert
@@ -441,8 +481,8 @@ def certify_point(
         problems = []
         for blk in blocks:
             m = len(blk.B)
-            B = [[_arb_of(blk.B[i][j], flint) for j in range(m)] for i in range(m)]
-            G = [[_arb_of(blk.G[i][j], flint) for j in range(m)] for i in range(m)]
+            B = [[to_arb(blk.B[i][j]) for j in range(m)] for i in range(m)]
+            G = [[to_arb(blk.G[i][j]) for j in range(m)] for i in range(m)]
             try:
                 encl, why = enclose_eigenvalues(B, G, flint=flint)
             except ValueError as exc:
@@ -467,22 +507,18 @@ def certify_point(
     return cert
 
 
-def _radius_schedule(space, center, d, dps) -> list:
+def _radius_schedule(space, center, d, digits) -> list:
     """Radii to try (orthonormal coordinates): from the size of a Newton step."""
     rs = system_for(space)
-    with mpmath.workdps(dps + 10):
-        try:
-            g = rs.gradient(center, d, backend="mpmath", dps=dps + 10)
-            J = rs.hessian(center, d, backend="mpmath", dps=dps + 10)
-            step = mpmath.lu_solve(mpmath.matrix(J.tolist()), mpmath.matrix(list(g)))
-            sizes = _orbit_values(space, d)
-            s = max(abs(step[i]) * mpmath.sqrt(mpmath.mpf(sizes[i].numerator) /
-                                               sizes[i].denominator)
-                    for i in range(len(center)))
-        except ZeroDivisionError:
-            s = mpmath.mpf(10) ** (-dps // 2)
-    base = max(s * 1000, mpmath.mpf(10) ** (-(dps * 2) // 3))
-    out = []
-    for k in (0, 3, 6, -3, 9, 12):
-        out.append(mpmath.nstr(base * mpmath.mpf(10) ** k, 5))
-    return out
+    be = MpmathBackend(working_digits(digits, d, "newton"))
+    mp = be.mp
+    try:
+        g = rs.gradient(center, d, backend=be)
+        J = rs.hessian(center, d, backend=be)
+        step = mp.lu_solve(mp.matrix(J.tolist()), mp.matrix(list(g)))
+        sizes = [be.number(o) for o in _orbit_values(space, d)]
+        s = max(abs(step[i]) * mp.sqrt(sizes[i]) for i in range(len(center)))
+    except ZeroDivisionError:
+        s = mp.mpf(10) ** (-digits // 2)
+    base = max(s * 1000, mp.mpf(10) ** (-(digits * 2) // 3))
+    return [mp.nstr(base * mp.mpf(10) ** k, 5) for k in (0, 3, 6, -3, 9, 12)]

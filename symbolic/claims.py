@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Claim", "Figure", "Section", "Table", "VERDICTS", "SECTION_PROVIDERS"]
+__all__ = ["Claim", "Equation", "Figure", "Section", "Table", "VERDICTS", "SECTION_PROVIDERS",
+           "overall_verdict"]
 
 VERDICTS = ("pass", "fail", "unknown")
 
@@ -70,6 +71,32 @@ class Figure:
 
 
 @dataclass
+class Equation:
+    """A displayed formula (e.g. a series): ``latex`` is the body of an ``align*``
+    environment, already broken into lines (``\\\\``; see
+    :func:`symbolic.export.latex.series_align`); ``text`` the same in plain text (sympy
+    syntax) for Markdown and HTML; ``caption`` plain text, or LaTeX when it contains
+    ``$`` (the ``$`` are dropped in Markdown and HTML)."""
+
+    caption: str
+    latex: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"caption": self.caption, "latex": self.latex, "text": self.text}
+
+
+def overall_verdict(verdicts: list[str]) -> str:
+    """``"fail"`` if any claim fails, ``"unknown"`` if none or any is unknown, else
+    ``"pass"``."""
+    if "fail" in verdicts:
+        return "fail"
+    if not verdicts or "unknown" in verdicts:
+        return "unknown"
+    return "pass"
+
+
+@dataclass
 class Section:
     """One section of the report: usually one seed paper."""
 
@@ -81,6 +108,15 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     seconds: float = 0.0
+    #: displayed formulas (series, closed forms), rendered after the tables
+    equations: list[Equation] = field(default_factory=list)
+    #: why the section could not be computed (the report then shows it as "unknown")
+    error: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """The section's verdict from its claims (:func:`overall_verdict`)."""
+        return overall_verdict([c.verdict for c in self.claims])
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "paper": self.paper,
@@ -93,4 +129,10 @@ class Section:
 #: ``"module:function"`` of every section provider, in report order. A provider is
 #: called as ``function(quick=..., out_dir=Path)`` and returns a Section; figures
 #: are written under ``out_dir``.
-SECTION_PROVIDERS: list[str] = []
+SECTION_PROVIDERS: list[str] = [
+    "symbolic.overparam:report_section",
+    "symbolic.arcs:report_section",
+    "symbolic.experiments.report:report_section",
+    "symbolic.finite:report_section",
+    "symbolic.series:report_section",
+]

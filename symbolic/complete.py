@@ -234,8 +234,10 @@ class CompletenessResult:
         return out
 
     def to_json(self, digits: int | None = None, max_undecided: int = 200) -> dict:
+        from symbolic.schema import document
+
         digits = digits or self.digits
-        return {
+        return document("completeness", {
             "isotropy": self.space.label,
             "d": str(self.d),
             "verdict": self.verdict,
@@ -253,7 +255,7 @@ class CompletenessResult:
             "undecided_total": len(self.undecided),
             "unmatched_known": self.unmatched_known,
             "seconds": f"{self.seconds:.2f}",
-        }
+        })
 
     def summary(self) -> str:
         lines = [f"Fix({self.space.label}) at d = {self.d}: {self.verdict}",

@@ -73,10 +73,10 @@ class Detection:
 
         return {
             "isotropy": self.spec,
-            "parameters": {k: fmt(v) for k, v in self.values.items()},
-            "row_perm": self.row_perm,
-            "col_perm": self.col_perm,
-            "max_deviation": self.deviation,
+            "params": {k: fmt(v) for k, v in self.values.items()},
+            "row_perm": [int(i) for i in self.row_perm],
+            "col_perm": [int(i) for i in self.col_perm],
+            "max_deviation": format(float(self.deviation), ".3e"),
         }
 
 

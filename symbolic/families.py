@@ -19,7 +19,8 @@ from typing import Any
 from symbolic.errors import RelusymError
 from symbolic.groups import FixedSpace, parse_isotropy
 
-__all__ = ["Family", "FAMILIES", "ALIASES", "family", "family_names", "resolve_name"]
+__all__ = ["Family", "FAMILIES", "ALIASES", "family", "family_names", "resolve_name",
+           "OverparamFamily", "OVERPARAM_FAMILIES", "overparam_family"]
 
 _HOW_CENSUS = ("census of Fix({iso}) at d = 10 (400 seeded starts, seed 0; batched float64 "
                "Newton, refined to 45 digits with mpmath Newton); Morse index from the "
@@ -212,3 +213,103 @@ def family(name: str, *, warn: bool = True) -> Family:
         warnings.warn(f"family name {name!r} is deprecated; use {canon!r}", FutureWarning,
                       stacklevel=2)
     return FAMILIES[canon]
+
+
+# ----------------------------------------------------------------- k > d (over-parameterization)
+_ANNIHILATION = ("Arjevani and Field, Annihilation of spurious minima in two-layer ReLU "
+                 "networks, NeurIPS 2022 (the question); positive homogeneity, DESIGN.md "
+                 "section 9 (the construction)")
+
+
+@dataclass(frozen=True)
+class OverparamFamily:
+    """A family of critical sets at ``k = d + m`` built from a ``k = d`` family.
+
+    ``mechanism``: ``"split"`` (row ``row`` of the parent replaced by the pieces
+    ``lambda w``, ``(1 - lambda) w``: a segment of critical points,
+    :mod:`symbolic.overparam.split`) or ``"zero"`` (``m`` zero extra rows: the loss is
+    not differentiable there). ``row`` is ``"first"`` or ``"last"`` (the parent's first
+    or last row; the last is the row of the last, small block). ``isotropy``: the
+    fixed space holding the whole set (the grammar of :mod:`symbolic.groups`), when
+    the grammar can express it.
+    """
+
+    name: str
+    parent: str
+    m: int
+    mechanism: str
+    row: str
+    isotropy: str | None
+    description: str
+    kind: str
+    how_found: str
+    source: str = _ANNIHILATION
+    expected: dict[str, str] = field(default_factory=dict)
+
+    def row_index(self, d: int) -> int:
+        return d - 1 if self.row == "last" else 0
+
+    def point(self, d: Any, lam: Any = "1/2", *, digits: int = 30):
+        """The ``(d + m) x d`` matrix at ``d`` (split weight ``lam`` in ``(0, 1)``; for
+        ``"zero"`` the parent's point with ``m`` zero rows appended)."""
+        import numpy as np
+
+        par = family(self.parent, warn=False)
+        vals = par.seed_values if d == par.seed_d else par.point(d, digits=digits)
+        from fractions import Fraction
+
+        from symbolic.overparam.split import split_point
+
+        W = par.space.matrix([Fraction(str(v)) for v in par.space.values_list(vals)], d)
+        if self.mechanism == "zero":
+            return np.vstack([W, np.zeros((self.m, W.shape[1]), dtype=object)])
+
+        lq = Fraction(str(lam)) if isinstance(lam, str) else lam
+        return split_point(W, self.row_index(d), lq, self.m)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "parent": self.parent, "k": f"d+{self.m}",
+                "extra_neurons": self.m, "mechanism": self.mechanism, "row": self.row,
+                "isotropy": self.isotropy, "kind": self.kind,
+                "description": self.description, "how_found": self.how_found,
+                "source": self.source, "expected": dict(self.expected)}
+
+
+def _overparam_entries() -> list[OverparamFamily]:
+    out = []
+    spurious = [f for f in FAMILIES.values() if f.kind == "spurious minimum"]
+    how = ("constructed from the catalogue point (exact: relu(lambda w.x) = lambda "
+           "relu(w.x)); gradient zero along the segment checked with the full-matrix "
+           "model at 40 digits (tests/test_overparam.py); type from the certified "
+           "inertia In H_k + In(M_i) (relusym overparam)")
+    for f in spurious:
+        last_literal = f.space.blocks[-1].literal and f.space.blocks[-1].size == 1
+        iso = f"{f.isotropy};1" if last_literal else None
+        out.append(OverparamFamily(
+            f"{f.name}+split", f.name, 1, "split", "last", iso,
+            f"k = d + 1: the last row of {f.name} split into lambda w and (1 - lambda) w, "
+            "0 < lambda < 1: a segment of critical points with the loss of the parent.",
+            "saddle (non-isolated)", how,
+            expected={"index": "index(parent) + #{eig M_i < 0} (= d - 1 at d = 6..10)",
+                      "nullity": "1 (the segment)"}))
+        out.append(OverparamFamily(
+            f"{f.name}+zero", f.name, 1, "zero", "last", f"{f.isotropy};1",
+            f"k = d + 1: {f.name} with one zero extra row (the end lambda = 1 of the split "
+            "segment).", "non-differentiable (zero row)",
+            "constructed; not a local minimum when some M_i has a negative eigenvalue "
+            "(relusym overparam)",
+            expected={"index": "none: the loss is not differentiable at a zero row"}))
+    return out
+
+
+#: The k > d families (one name each), kept apart from :data:`FAMILIES`, whose entries
+#: are isolated k = d branches followed in d by the rest of the package.
+OVERPARAM_FAMILIES: dict[str, OverparamFamily] = {f.name: f for f in _overparam_entries()}
+
+
+def overparam_family(name: str) -> OverparamFamily:
+    """Look up a k > d family by name (clear error listing the known names)."""
+    if not isinstance(name, str) or name.strip() not in OVERPARAM_FAMILIES:
+        raise RelusymError(f"unknown k > d family {name!r}; known: "
+                           f"{', '.join(OVERPARAM_FAMILIES)}")
+    return OVERPARAM_FAMILIES[name.strip()]

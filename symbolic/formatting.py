@@ -26,7 +26,8 @@ from typing import Any
 import mpmath
 
 __all__ = ["decimal", "interval", "short", "enclosure", "round_outward", "exact_value",
-           "loss_decimal", "latex_number", "latex_interval", "interval_text"]
+           "loss_decimal", "latex_number", "latex_interval", "interval_text", "html_table",
+           "latex_table", "exact_str"]
 
 
 def decimal(x: Any, digits: int) -> str:
@@ -92,9 +93,9 @@ def exact_value(a: Any) -> Fraction:
     if hasattr(a, "_mpf_"):
         if not mpmath.isfinite(a):
             raise ValueError(f"not a finite number: {a!r}")
-        man, exp = mpmath.mpf(a).man_exp
-        man, exp = int(man), int(exp)
-        return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+        from symbolic.parsing import mpf_fraction
+
+        return mpf_fraction(a)
     raise TypeError(f"cannot read {a!r} as an exact number")
 
 
@@ -253,3 +254,60 @@ def short(s: str, n: int) -> str:
         if len(r) <= n:
             break
     return best
+
+
+def html_table(caption: str, header: list[str], rows: list, *, limit: int = 40) -> str:
+    """A short HTML table for notebooks (``_repr_html_``): a caption, a header row and
+    at most ``limit`` rows (the rest counted in a last line). Cells are escaped."""
+    from html import escape
+
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows[:limit])
+    more = (f"<tr><td colspan='{len(header)}'>... {len(rows) - limit} more rows</td></tr>"
+            if len(rows) > limit else "")
+    return (f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}{more}</tbody></table>")
+
+
+def latex_table(header: list[str], rows: list, *, limit: int = 40) -> str:
+    """A LaTeX ``array`` for notebooks (``_repr_latex_``); cells are decimal strings
+    (written with :func:`latex_number`) or LaTeX already. At most ``limit`` rows."""
+    def cell(c: Any) -> str:
+        t = str(c)
+        try:
+            Fraction(t)
+            return latex_number(t)
+        except (ValueError, ZeroDivisionError):
+            return t if t.startswith("\\") or t.startswith("[") else \
+                "\\text{" + t.replace("_", "\\_") + "}"
+
+    lines = [" & ".join(header) + r" \\ \hline"]
+    lines += [" & ".join(cell(c) for c in row) + r" \\" for row in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(rf"\multicolumn{{{len(header)}}}{{c}}{{\dots\ {len(rows) - limit}"
+                     r"\text{ more}} \\")
+    return "$$\\begin{array}{" + "r" * len(header) + "}\n" + "\n".join(lines) + \
+        "\n\\end{array}$$"
+
+
+def exact_str(q: Any) -> str:
+    """An exact rational as a string: an integer, a finite decimal (``10.5``, when the
+    denominator has no prime factor but 2 and 5) or ``p/q`` (``31/3``); never rounded."""
+    q = Fraction(q)
+    if q.denominator == 1:
+        return str(q.numerator)
+    den, k2, k5 = q.denominator, 0, 0
+    while den % 2 == 0:
+        den //= 2
+        k2 += 1
+    while den % 5 == 0:
+        den //= 5
+        k5 += 1
+    if den != 1:
+        return f"{q.numerator}/{q.denominator}"
+    n = max(k2, k5)
+    scaled = abs(q.numerator) * 10**n // q.denominator
+    sign = "-" if q < 0 else ""
+    digits = str(scaled).rjust(n + 1, "0")
+    return f"{sign}{digits[:-n]}.{digits[-n:]}".rstrip("0").rstrip(".")

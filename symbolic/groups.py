@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,9 +52,15 @@ __all__ = [
     "FixedSpace",
     "parse_isotropy",
     "parse_d",
+    "poly_at",
+    "SpaceAt",
 ]
 
-#: The dimension ``d`` as a sympy symbol (positive).
+#: The dimension ``d`` as a sympy symbol, ``Symbol("d", positive=True)``; exported as
+#: ``symbolic.d``. Substitute with this symbol (``expr.subs(symbolic.d, 3)``):
+#: ``Symbol("d")`` without the assumption is a *different* symbol to sympy. The
+#: assumption is kept because the reduced expressions rely on it
+#: (``sqrt(d**2) = d``, signs of orbit sizes) when sympy simplifies them.
 D_SYMBOL = sp.Symbol("d", positive=True)
 
 #: Largest supported dimension (d^2 stays far inside the float64 range).
@@ -91,6 +97,26 @@ def parse_d(value: Any) -> int | Fraction:
         raise IsotropyError(f"d = {value!r} is too large: relusym supports d up to 1e100 "
                             "(orbit sizes ~ d^2 must stay within float64 for the search)")
     return out
+
+
+@lru_cache(maxsize=4096)
+def _coefficients(expr: sp.Expr) -> tuple[Fraction, ...]:
+    """Rational coefficients (highest degree first) of a polynomial in ``d``."""
+    p = sp.Poly(sp.expand(expr), D_SYMBOL, domain="QQ")
+    return tuple(Fraction(int(c.p), int(c.q)) for c in p.all_coeffs())
+
+
+def poly_at(expr: sp.Expr, d: int | Fraction) -> int | Fraction:
+    """The exact value at ``d`` of a polynomial in ``d`` with rational coefficients
+    (an orbit size, a block size, an irreducible's dimension): Horner's rule on
+    :class:`fractions.Fraction`, the coefficients extracted once per expression.
+    The one evaluator of polynomials in ``d`` of the package (no float, no sympy
+    substitution at evaluation time)."""
+    dd = Fraction(d)
+    out = Fraction(0)
+    for c in _coefficients(expr):
+        out = out * dd + c
+    return int(out) if out.denominator == 1 else out
 
 
 def _parse_size(text: str) -> sp.Expr:
@@ -138,8 +164,8 @@ class Block:
         return not self.row_only and not (self.literal and self.size == 1)
 
     def value(self, d: int | Fraction) -> int | Fraction:
-        v = Fraction(str(self.size.subs(D_SYMBOL, sp.Rational(str(Fraction(d))))))
-        return int(v) if v.denominator == 1 else v
+        """The size at ``d`` (exact)."""
+        return poly_at(self.size, d)
 
 
 @dataclass(frozen=True)
@@ -162,6 +188,34 @@ class Param:
 
 def _index(*ix: int, wide: bool) -> str:
     return ("_".join(str(i) for i in ix)) if wide else "".join(str(i) for i in ix)
+
+
+@dataclass(frozen=True)
+class SpaceAt:
+    """Sizes of a fixed space at one ``d`` (exact ``int`` or ``Fraction``):
+    :meth:`FixedSpace.at`. ``orbit_sizes`` follow ``space.params``."""
+
+    d: int | Fraction
+    block_sizes: tuple
+    extra_sizes: tuple
+    orbit_sizes: tuple
+    k: int | Fraction
+
+    def orbit(self, name_or_index: str | int) -> int | Fraction:
+        """The orbit size of one parameter (by name or index)."""
+        return self.orbit_sizes[name_or_index] if isinstance(name_or_index, int) else \
+            self.orbit_sizes[self._names.index(name_or_index)]
+
+    _names: tuple = field(default=(), repr=False)
+
+
+@lru_cache(maxsize=1024)
+def _space_at(space: FixedSpace, d: int | Fraction) -> SpaceAt:
+    space.check_d(d)
+    ps = tuple(poly_at(b.size, d) for b in space.blocks)
+    ms = tuple(poly_at(b.size, d) for b in space.extra)
+    orb = tuple(poly_at(q.orbit_size, d) for q in space.params)
+    return SpaceAt(d, ps, ms, orb, poly_at(space.k_expr, d), tuple(space.names))
 
 
 @dataclass(frozen=True)
@@ -245,8 +299,14 @@ class FixedSpace:
 
     def sizes(self, d: int | Fraction) -> tuple[list, list]:
         """Numeric sizes ``([p_1..p_r], [m_1..m_s])`` at ``d`` (checked)."""
-        self.check_d(d)
-        return [b.value(d) for b in self.blocks], [b.value(d) for b in self.extra]
+        at = self.at(d)
+        return list(at.block_sizes), list(at.extra_sizes)
+
+    def at(self, d: Any) -> SpaceAt:
+        """Block sizes, orbit sizes and ``k`` at ``d`` (checked, exact, cached): the one
+        place where the polynomials in ``d`` of a fixed space are evaluated.
+        ``d``: int, Fraction or a user string (parsed once by :func:`parse_d`)."""
+        return _space_at(self, parse_d(d))
 
     # ------------------------------------------------------------ parameters
     @cached_property

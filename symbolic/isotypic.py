@@ -44,7 +44,7 @@ import numpy as np
 import sympy as sp
 
 from symbolic.errors import IsotropyError
-from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
+from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy, poly_at
 
 __all__ = [
     "Irrep",
@@ -81,8 +81,7 @@ class Irrep:
 
     def dim_at(self, d: Any) -> int | Fraction:
         """The dimension at a numeric ``d`` (exact)."""
-        v = Fraction(str(self.dim_expr.subs(D_SYMBOL, sp.Rational(str(parse_d(d))))))
-        return int(v) if v.denominator == 1 else v
+        return poly_at(self.dim_expr, parse_d(d))
 
 
 # ----------------------------------------------------------------- abstract vectors
@@ -104,10 +103,9 @@ def _size_class(size: sp.Expr, d: Any) -> int | None:
             return None
         v = int(size)
     else:
-        v = Fraction(str(size.subs(D_SYMBOL, sp.Rational(str(parse_d(d))))))
-        if v.denominator != 1:
+        v = poly_at(size, parse_d(d))
+        if isinstance(v, Fraction):
             return None
-        v = int(v)
     return v if v <= 3 else None
 
 
@@ -222,7 +220,7 @@ def dimension_count(space: FixedSpace | str, d: Any = None) -> sp.Expr:
     """``sum copies * dim`` over the decomposition (must equal ``k d``)."""
     irreps = isotypic_decomposition(space, d)
     tot = sp.expand(sum(i.copies * i.dim_expr for i in irreps))
-    return tot if d is None else tot.subs(D_SYMBOL, sp.Rational(str(parse_d(d))))
+    return tot if d is None else sp.Rational(str(Fraction(poly_at(tot, parse_d(d)))))
 
 
 # ----------------------------------------------------------------- representatives

@@ -21,6 +21,30 @@ parallel limit). Parallel and antiparallel rows are handled by the limit forms;
 a zero row of ``W`` makes the loss non-differentiable and raises
 :class:`~symbolic.errors.NonDifferentiableError` naming the row.
 
+Second-layer weights (the annihilation paper's setting, Arjevani and Field 2022).
+With ``f(x; W, alpha) = sum_i alpha_i relu(w_i.x)`` against the target
+``sum_l beta_l relu(v_l.x)`` (``alpha=``, ``beta=``; default all ones, which is the
+model above, unchanged) and ``c = (alpha, -beta)`` the signed weights of the rows
+``u = (W, V)``:
+
+.. math::
+
+    L(W,\alpha) = \tfrac12 \sum_{j,j'} c_j c_{j'} F(u_j, u_{j'}),\qquad
+    \nabla_{w_i}L = \alpha_i \sum_j c_j\, g(w_i, u_j),\qquad
+    \partial_{\alpha_i}L = \sum_j c_j F(w_i, u_j),
+
+    \nabla^2_{w_i w_j}L = \delta_{ij}\,\alpha_i\sum_{j'} c_{j'} H_{ww}(w_i,u_{j'})
+        + \alpha_i\alpha_j H_{wu}(w_i,w_j),\qquad
+    \partial_{\alpha_i}\partial_{\alpha_j}L = F(w_i,w_j),
+
+    \partial_{\alpha_j}\nabla_{w_i}L = \delta_{ij}\sum_{j'} c_{j'}\, g(w_i,u_{j'})
+        + \alpha_i\, g(w_i, w_j).
+
+``gradient(..., wrt_alpha=True)`` returns ``(dL/dW, dL/dalpha)`` and
+``hessian(..., wrt_alpha=True)`` the ``(k d + k)`` square matrix in the order
+``(W row-major, alpha)``. Checked against Monte Carlo and finite differences in
+``tests/test_model.py``.
+
 Every function takes ``backend=`` (``"numpy"``, ``"mpmath"``, ``"arb"``,
 ``"sympy"`` or a :class:`~symbolic.backends.Backend`) and, for mpmath/arb,
 ``dps=``. numpy returns float64 arrays; the others return numpy object arrays
@@ -99,7 +123,7 @@ def as_matrix(M: Any, be: Backend, name: str = "W") -> np.ndarray:
     return out
 
 
-def _setup(W, V, backend, dps):
+def _setup(W, V, backend, dps, alpha=None, beta=None):
     be = get_backend(backend, dps=dps)
     Wm = as_matrix(W, be, "W")
     if V is None:
@@ -110,16 +134,31 @@ def _setup(W, V, backend, dps):
             f"the target V has width {Vm.shape[1]} but W has width {Wm.shape[1]}: "
             "rows of W and V must live in the same R^d"
         )
-    return be, Wm, Vm
+    a = _weights(alpha, Wm.shape[0], be, "alpha", "rows of W")
+    b = _weights(beta, Vm.shape[0], be, "beta", "rows of V")
+    return be, Wm, Vm, a, b
+
+
+def _weights(w: Any, n: int, be: Backend, name: str, what: str) -> np.ndarray:
+    """Second-layer weights as a length-``n`` backend array (all ones by default)."""
+    if w is None:
+        out = np.ones(n, dtype=int if be.name != "numpy" else float)
+        if be.name != "numpy":
+            out = out.astype(object)
+        return out
+    arr = np.array(w, dtype=object)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise ShapeError(f"{name} must be a vector with one entry per {what} ({n}), "
+                         f"got shape {arr.shape}")
+    return as_matrix(arr[None, :], be, name)[0]
 
 
 def _is_zero_row(row) -> bool:
     return all(x == 0 for x in row)
 
 
-def _nonzero_rows(M: np.ndarray) -> np.ndarray:
-    keep = [i for i in range(M.shape[0]) if not _is_zero_row(M[i])]
-    return M[keep]
+def _nonzero(M: np.ndarray) -> list[int]:
+    return [i for i in range(M.shape[0]) if not _is_zero_row(M[i])]
 
 
 def _require_nonzero_rows(W: np.ndarray) -> None:
@@ -146,46 +185,63 @@ def _pair_data(be: Backend, W: np.ndarray, U: np.ndarray):
     return A, B, C, G, Q
 
 
-def loss(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int = 50):
-    """The loss ``L(W)`` (a scalar of the backend's type)."""
-    be, Wm, Vm = _setup(W, V, backend, dps)
+def _rows_and_signs(Wm, Vm, a, b):
+    """``U = (W, V without zero rows)`` and the signed weights ``c = (alpha, -beta)``."""
+    keep = _nonzero(Vm)
+    Vn = Vm[keep]
+    U = np.concatenate([Wm, Vn], axis=0)
+    c = np.concatenate([a, -b[keep]])[None, :]
+    return U, c
+
+
+def loss(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int = 50,
+         alpha: Any = None, beta: Any = None):
+    """The loss ``L(W)`` (a scalar of the backend's type); ``alpha``/``beta``: second-layer
+    weights of the student and the target (default all ones)."""
+    be, Wm, Vm, a, b = _setup(W, V, backend, dps, alpha, beta)
     with be.context():
-        Wn, Vn = _nonzero_rows(Wm), _nonzero_rows(Vm)
+        kw, kv = _nonzero(Wm), _nonzero(Vm)
+        Wn, Vn, an, bn = Wm[kw], Vm[kv], a[kw], b[kv]
         total = 0
-        for X, Y, coef in ((Wn, Wn, 1), (Wn, Vn, -2), (Vn, Vn, 1)):
+        for X, Y, cx, cy, coef in ((Wn, Wn, an, an, 1), (Wn, Vn, an, bn, -2),
+                                   (Vn, Vn, bn, bn, 1)):
             if X.shape[0] == 0 or Y.shape[0] == 0:
                 continue
             A, B, C, G, _ = _pair_data(be, X, Y)
             F = kernel.kernel_value(be, A, B, C, G)
-            total = total + coef * np.sum(F)
+            total = total + coef * np.sum(F * cx[:, None] * cy[None, :])
         return total / 2
 
 
-def gradient(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int = 50):
-    """The gradient ``dL/dW`` as a ``k x d`` array."""
-    be, Wm, Vm = _setup(W, V, backend, dps)
+def gradient(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int = 50,
+             alpha: Any = None, beta: Any = None, wrt_alpha: bool = False):
+    """The gradient ``dL/dW`` as a ``k x d`` array; with ``wrt_alpha`` the pair
+    ``(dL/dW, dL/dalpha)`` (``dL/dalpha`` of length ``k``)."""
+    be, Wm, Vm, a, b = _setup(W, V, backend, dps, alpha, beta)
     _require_nonzero_rows(Wm)
     with be.context():
-        Vn = _nonzero_rows(Vm)
-        k = Wm.shape[0]
-        U = np.concatenate([Wm, Vn], axis=0)
-        sign = np.array([1] * k + [-1] * Vn.shape[0])[None, :]
+        U, c = _rows_and_signs(Wm, Vm, a, b)
         A, B, C, G, _ = _pair_data(be, Wm, U)
-        alpha, beta = kernel.kernel_grad(be, A, B, C, G)
-        alpha = alpha * sign
-        beta = beta * sign
-        return np.sum(alpha, axis=1)[:, None] * Wm + beta @ U
+        ka, kb = kernel.kernel_grad(be, A, B, C, G)
+        ka = ka * c
+        kb = kb * c
+        inner = np.sum(ka, axis=1)[:, None] * Wm + kb @ U  # sum_j c_j g(w_i, u_j)
+        gW = a[:, None] * inner
+        if not wrt_alpha:
+            return gW
+        F = kernel.kernel_value(be, A, B, C, G)
+        return gW, np.sum(F * c, axis=1)
 
 
-def hessian(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int = 50):
-    """The Hessian ``d^2 L / dW^2`` as a ``(k d) x (k d)`` array."""
-    be, Wm, Vm = _setup(W, V, backend, dps)
+def hessian(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int = 50,
+            alpha: Any = None, beta: Any = None, wrt_alpha: bool = False):
+    """The Hessian ``d^2 L / dW^2`` as a ``(k d) x (k d)`` array; with ``wrt_alpha`` the
+    ``(k d + k)`` square Hessian in ``(W row-major, alpha)``."""
+    be, Wm, Vm, a, b = _setup(W, V, backend, dps, alpha, beta)
     _require_nonzero_rows(Wm)
     with be.context():
-        Vn = _nonzero_rows(Vm)
         k, d = Wm.shape
-        U = np.concatenate([Wm, Vn], axis=0)
-        sign = np.array([1] * k + [-1] * Vn.shape[0])[None, :]
+        U, sign = _rows_and_signs(Wm, Vm, a, b)
         A, B, C, G, Q = _pair_data(be, Wm, U)
         S = be.sqrt(G)
         # R = Q / sqrt(S): Q Q^T / S = R R^T; |R_a| <= sqrt(A S), 0 at parallel pairs.
@@ -195,27 +251,48 @@ def hessian(W: Any, V: Any = None, *, backend: str | Backend = "numpy", dps: int
         H = np.zeros((k, d, k, d), dtype=dtype)
         if dtype is object:
             H[...] = 0
-        # Diagonal blocks: sum_j s_j H_ww(w_i, u_j).
+        # Diagonal blocks: alpha_i sum_j c_j H_ww(w_i, u_j).
         hw = kernel.hess_ww(be, A, B, C, G)
-        cI = np.sum(hw.c_I * sign, axis=1)
-        cww = np.sum(hw.c_ww * sign, axis=1)
-        cQQ = hw.c_QQ * sign
+        cI = np.sum(hw.c_I * sign, axis=1) * a
+        cww = np.sum(hw.c_ww * sign, axis=1) * a
+        cQQ = hw.c_QQ * sign * a[:, None]
         diag = np.einsum("i,ia,ib->iab", cww, Wm, Wm) + np.einsum("ij,ija,ijb->iab", cQQ, R, R)
-        for a in range(d):
-            diag[:, a, a] = diag[:, a, a] + cI
+        for a_ in range(d):
+            diag[:, a_, a_] = diag[:, a_, a_] + cI
         for i in range(k):
             H[i, :, i, :] = diag[i]
-        # Mixed blocks H_wu(w_i, w_j) for every pair of rows, i = j included.
+        # Mixed blocks alpha_i alpha_j H_wu(w_i, w_j) for every pair of rows, i = j included.
         Ar, Br, Cr, Gr = A, B[:, :k], C[:, :k], G[:, :k]
         Qr, Rr = Q[:, :k, :], R[:, :k, :]
         hu = kernel.hess_wu(be, Ar, Br, Cr, Gr)
+        aa = a[:, None] * a[None, :]
         mixed = (
-            np.einsum("ij,ia,ib->iajb", hu.c_ww, Wm, Wm)
-            + np.einsum("ij,ia,ijb->iajb", hu.c_wQ, Wm, Qr)
-            + np.einsum("ij,ija,ib->iajb", hu.c_wQ, Qr, Wm)
-            + np.einsum("ij,ija,ijb->iajb", hu.c_QQ, Rr, Rr)
+            np.einsum("ij,ia,ib->iajb", hu.c_ww * aa, Wm, Wm)
+            + np.einsum("ij,ia,ijb->iajb", hu.c_wQ * aa, Wm, Qr)
+            + np.einsum("ij,ija,ib->iajb", hu.c_wQ * aa, Qr, Wm)
+            + np.einsum("ij,ija,ijb->iajb", hu.c_QQ * aa, Rr, Rr)
         )
-        for a in range(d):
-            mixed[:, a, :, a] = mixed[:, a, :, a] + hu.c_I
-        H = H + mixed
-        return H.reshape(k * d, k * d)
+        cIu = hu.c_I * aa
+        for a_ in range(d):
+            mixed[:, a_, :, a_] = mixed[:, a_, :, a_] + cIu
+        H = (H + mixed).reshape(k * d, k * d)
+        if not wrt_alpha:
+            return H
+        # Blocks with alpha: d/dalpha_j grad_{w_i} and d^2/dalpha_i dalpha_j.
+        ka, kb = kernel.kernel_grad(be, A, B, C, G)
+        inner = np.sum(ka * sign, axis=1)[:, None] * Wm + (kb * sign) @ U
+        gww = ka[:, :k, None] * Wm[:, None, :] + kb[:, :k, None] * Wm[None, :, :]
+        cross = gww * a[:, None, None]  # (i, j, axis): alpha_i g(w_i, w_j)
+        for i in range(k):
+            cross[i, i, :] = cross[i, i, :] + inner[i]
+        F = kernel.kernel_value(be, Ar, Br, Cr, Gr)
+        n = k * d + k
+        out = np.zeros((n, n), dtype=dtype)
+        if dtype is object:
+            out[...] = 0
+        out[:k * d, :k * d] = H
+        X = np.transpose(cross, (0, 2, 1)).reshape(k * d, k)  # row (i, axis), column j
+        out[:k * d, k * d:] = X
+        out[k * d:, :k * d] = X.T
+        out[k * d:, k * d:] = F
+        return out

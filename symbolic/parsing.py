@@ -20,7 +20,7 @@ from typing import Any
 
 from symbolic.errors import RelusymError
 
-__all__ = ["parse_number", "parse_params", "parse_int"]
+__all__ = ["parse_number", "parse_params", "parse_int", "mpf_fraction"]
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _RATIONAL = re.compile(r"[+-]?\d+\s*/\s*\d+")
@@ -30,6 +30,17 @@ _MAX_EXPONENT = 10_000
 
 def _exact(value: Fraction) -> int | Fraction:
     return int(value) if value.denominator == 1 else value
+
+
+def mpf_fraction(x: Any) -> Fraction:
+    """The exact value of a finite mpmath ``mpf`` (of any context) as a Fraction: sign,
+    mantissa and exponent read from ``x._mpf_`` (``mpf.man_exp`` drops the sign, and
+    ``mpmath.mpf(x)`` would round to the global context's 53 bits)."""
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return Fraction(0)
+    q = Fraction(int(man)) * Fraction(2) ** int(exp)
+    return -q if sign else q
 
 
 def parse_number(value: Any, what: str = "number") -> int | Fraction:
@@ -69,8 +80,7 @@ def parse_number(value: Any, what: str = "number") -> int | Fraction:
 
         if not mpmath.isfinite(value) or getattr(value, "imag", 0):
             raise RelusymError(f"{what} = {value!r} is not a finite real number")
-        man, exp = mpmath.mpf(value).man_exp
-        return _exact(Fraction(int(man)) * (Fraction(2) ** int(exp)))
+        return _exact(mpf_fraction(value))
     if mod.startswith("sympy"):
         import sympy as sp
 

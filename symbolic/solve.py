@@ -14,7 +14,10 @@ Convergence is judged on two numbers, never on mpmath.findroot's own test
   the orbit sizes, hence of the scale of ``d``);
 * the *step*: the largest Newton correction ``max_p |delta_p| / (1 + |theta_p|)``.
 
-Both must fall below ``10^-(digits - 5)``. Steps are damped by a backtracking
+Both must fall below ``10^-(digits + 2)``. The working precision comes from the
+package's precision policy (:func:`symbolic.precision.working_digits`, algorithm
+``"newton"``: ``digits + 5 + 10 + 3 log10 d``) and is reported in
+:attr:`NewtonResult.working_digits`. Steps are damped by a backtracking
 line search on the residual. A run that does not converge returns a
 :class:`NewtonResult` with ``converged = False`` and the reason (iteration limit,
 singular Jacobian, divergence, a zero row of ``W``); :func:`solve_point` turns
@@ -30,8 +33,10 @@ from typing import Any
 import numpy as np
 
 from symbolic.backends import MpmathBackend
-from symbolic.errors import ConvergenceError, PrecisionError
+from symbolic.errors import ConvergenceError
 from symbolic.groups import FixedSpace, parse_d, parse_isotropy
+from symbolic.precision import MAX_DIGITS, MIN_DIGITS, check_digits, guard_digits, resolve
+from symbolic.precision import working_digits as _working_digits
 from symbolic.reduced import ReducedSystem
 
 __all__ = [
@@ -45,30 +50,8 @@ __all__ = [
     "newton_float",
 ]
 
-MIN_DIGITS = 10
-MAX_DIGITS = 1000
-
-
-def guard_digits(d: Any) -> int:
-    """Extra working digits at dimension ``d``: the reduced sums carry terms of size up
-    to ``d^3`` whose leading digits cancel, so ``10 + 3 log10(d)`` digits are added."""
-    import math
-
-    dd = parse_d(d)
-    return 10 + 3 * max(0, int(math.log10(float(dd)) + 1))
-
-
-def check_digits(digits: int) -> int:
-    """Validate a requested number of digits (10 to 1000)."""
-    try:
-        n = int(digits)
-    except (TypeError, ValueError):
-        raise PrecisionError(f"digits must be an integer, got {digits!r}") from None
-    if n < MIN_DIGITS or n > MAX_DIGITS:
-        raise PrecisionError(
-            f"digits = {n} is out of range: use {MIN_DIGITS} to {MAX_DIGITS} significant digits"
-        )
-    return n
+#: re-exported from :mod:`symbolic.precision` (the one precision policy)
+_ = (MIN_DIGITS, MAX_DIGITS, check_digits, guard_digits)
 
 
 @lru_cache(maxsize=64)
@@ -88,18 +71,9 @@ def system_for(space: FixedSpace | str) -> ReducedSystem:
 
 
 def orbit_sizes(space: FixedSpace, d: Any, be) -> list:
-    """Orbit sizes of the parameters at ``d`` in the backend's arithmetic."""
-    from symbolic.groups import D_SYMBOL
-
-    dd = be.number(parse_d(d)) if not hasattr(d, "_mpf_") else d
-    out = []
-    for q in space.params:
-        poly = q.orbit_size.as_poly(D_SYMBOL)
-        val = 0
-        for (e,), c in poly.terms():
-            val = val + int(c) * dd**e
-        out.append(val)
-    return out
+    """Orbit sizes of the parameters at ``d`` in the backend's arithmetic (exact values
+    from :meth:`FixedSpace.at`, converted once by ``be.number``)."""
+    return [be.number(o) for o in parse_isotropy(space).at(d).orbit_sizes]
 
 
 @dataclass
@@ -113,9 +87,12 @@ class NewtonResult:
     iterations: int
     reason: str
     history: list = field(default_factory=list, repr=False)
+    #: digits asked for and decimal working precision used (symbolic.precision)
+    digits: int = 0
+    working_digits: int = 0
 
 
-def _residual(mp, g, sizes):
+def _residual(g, sizes):
     return max(abs(gi) / abs(si) for gi, si in zip(g, sizes, strict=True))
 
 
@@ -124,29 +101,33 @@ def newton(
     start: Any,
     d: Any,
     *,
-    dps: int = 50,
+    digits: int | None = None,
+    dps: int | None = None,
     maxiter: int = 100,
     tol: Any = None,
 ) -> NewtonResult:
-    """Damped Newton on the reduced gradient at ``d`` with ``dps`` digits.
+    """Damped Newton on the reduced gradient at ``d`` for ``digits`` correct digits.
 
     ``start``: parameter values (list in ``space.params`` order or dict by name;
-    numbers or decimal strings). Never raises on non-convergence: the result
-    says what happened.
+    numbers or decimal strings). ``dps``: deprecated alias of ``digits`` (default 50).
+    Never raises on non-convergence: the result says what happened.
     """
     space = parse_isotropy(space)
-    dps = check_digits(dps)
+    digits = resolve(digits, dps, default=50)
     rs = system_for(space)
     dnum = parse_d(d)
-    be = MpmathBackend(dps + guard_digits(dnum))
+    at = space.at(dnum)
+    work = _working_digits(digits, dnum, "newton")
+    be = MpmathBackend(work)
     mp = be.mp
-    space.check_d(dnum)
-    dd = be.number(dnum)
     x = [be.number(v) for v in space.values_list(start)]
-    sizes = orbit_sizes(space, dd, be)
-    eps = mp.mpf(10) ** (-(dps - 5)) if tol is None else be.number(tol)
+    sizes = [be.number(o) for o in at.orbit_sizes]
+    eps = mp.mpf(10) ** (-(digits + 2)) if tol is None else be.number(tol)
     scale0 = max([abs(v) for v in x] + [mp.one])
     history: list = []
+
+    def result(ok, xv, res, step, it, why):
+        return NewtonResult(ok, xv, res, step, it, why, history, digits, work)
 
     def grad(xv):
         return list(rs.gradient(xv, dnum, backend=be))
@@ -154,18 +135,17 @@ def newton(
     try:
         g = grad(x)
     except ZeroDivisionError:
-        return NewtonResult(False, x, mp.inf, mp.inf, 0,
-                            "a row of W is zero at the start (loss not differentiable)")
-    res = _residual(mp, g, sizes)
+        return result(False, x, mp.inf, mp.inf, 0,
+                      "a row of W is zero at the start (loss not differentiable)")
+    res = _residual(g, sizes)
     step = mp.inf
     for it in range(1, maxiter + 1):
         try:
             J = rs.hessian(x, dnum, backend=be)
             delta = mp.lu_solve(mp.matrix(J.tolist()), mp.matrix([-gi for gi in g]))
         except ZeroDivisionError:
-            return NewtonResult(False, x, res, step, it,
-                                "singular Jacobian (a degenerate or non-isolated critical point?)",
-                                history)
+            return result(False, x, res, step, it,
+                          "singular Jacobian (a degenerate or non-isolated critical point?)")
         delta = [delta[i] for i in range(len(x))]
         step = max(abs(di) / (1 + abs(xi)) for di, xi in zip(delta, x, strict=True))
         t = mp.one
@@ -177,7 +157,7 @@ def newton(
             except ZeroDivisionError:
                 t /= 2
                 continue
-            rn = _residual(mp, gn, sizes)
+            rn = _residual(gn, sizes)
             if rn <= (1 - t / 4) * res or rn <= eps:
                 accepted = True
                 break
@@ -186,32 +166,37 @@ def newton(
             # Near the root at full precision the residual stalls: accept the full step
             # if it is already tiny, otherwise report the failure.
             if step <= eps:
-                return NewtonResult(True, x, res, step, it, "converged", history)
-            return NewtonResult(False, x, res, step, it,
-                                "line search failed: no decrease of the residual", history)
+                return result(True, x, res, step, it, "converged")
+            return result(False, x, res, step, it,
+                          "line search failed: no decrease of the residual")
         x, g, res = xn, gn, rn
         history.append((res, step))
         if max(abs(v) for v in x) > 1e8 * scale0:
-            return NewtonResult(False, x, res, step, it, "diverged: parameters blow up", history)
+            return result(False, x, res, step, it, "diverged: parameters blow up")
         if res <= eps and step * t <= eps:
-            return NewtonResult(True, x, res, step * t, it, "converged", history)
-        if res <= eps and step <= mp.mpf(10) ** (-(dps // 2)):
+            return result(True, x, res, step * t, it, "converged")
+        if res <= eps and step <= mp.mpf(10) ** (-(digits // 2)):
             # one more iteration confirms the step size (quadratic convergence)
             continue
-    return NewtonResult(False, x, res, step, maxiter,
-                        f"no convergence in {maxiter} iterations", history)
+    return result(False, x, res, step, maxiter, f"no convergence in {maxiter} iterations")
 
 
-def solve_point(space: FixedSpace | str, start: Any, d: Any, *, dps: int = 50,
-                maxiter: int = 100) -> list:
+def solve_point(space: FixedSpace | str, start: Any, d: Any, *, digits: int | None = None,
+                dps: int | None = None, maxiter: int = 100) -> list:
     """Like :func:`newton` but returns the values, or raises ConvergenceError."""
-    r = newton(space, start, d, dps=dps, maxiter=maxiter)
+    r = newton(space, start, d, digits=digits, dps=dps, maxiter=maxiter)
     if not r.converged:
         raise ConvergenceError(
             f"Newton did not converge after {r.iterations} iterations: {r.reason} "
-            f"(residual {float(r.residual):.3g}, last step {float(r.step):.3g})"
+            f"(residual {_short(r.residual)}, last step {_short(r.step)})"
         )
     return r.values
+
+
+def _short(x) -> str:
+    import mpmath
+
+    return mpmath.nstr(x, 3)
 
 
 def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
@@ -228,9 +213,8 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
 
     be = NumpyBackend()
     dnum = parse_d(d)
-    space.check_d(dnum)
     dfl = float(dnum)
-    sizes = np.array([float(s) for s in orbit_sizes(space, dnum, _ExactFloat())])[:, None]
+    sizes = np.array([float(s) for s in space.at(dnum).orbit_sizes])[:, None]
     rs_sqrt = np.sqrt(sizes[:, 0])
     X = np.array(starts, dtype=float).T.copy()  # (n, N)
     n, N = X.shape

@@ -27,6 +27,7 @@ evaluation then costs the same at ``d = 10`` and ``d = 10^6``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -35,10 +36,19 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from symbolic.backends import Backend, get_backend
+from symbolic.backends import (
+    ArbBackend,
+    Backend,
+    MpmathBackend,
+    NumpyBackend,
+    generalized_eigenvalues,
+    get_backend,
+    mpf_from_arb,
+    symmetric_eigen,
+)
 from symbolic.errors import IsotropyError, NonDifferentiableError, PrecisionError
 from symbolic.formatting import decimal
-from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
+from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy, poly_at
 from symbolic.isotypic import (
     Irrep,
     Representatives,
@@ -47,6 +57,7 @@ from symbolic.isotypic import (
     representatives,
 )
 from symbolic.parsing import parse_number
+from symbolic.precision import guard_digits, raised, resolve, working_digits, zero_tolerance
 from symbolic.reduced import ReducedSystem
 
 __all__ = [
@@ -58,6 +69,10 @@ __all__ = [
     "isotypic_blocks",
     "block_system",
     "generalized_eigenvalues",
+    "symmetric_eigen",
+    "group_eigenvalues",
+    "zero_tolerance",
+    "block_pencil",
     "spectrum",
     "block_exprs",
     "exact_blocks",
@@ -65,6 +80,13 @@ __all__ = [
     "global_minimum_spectrum",
     "guard_digits",
 ]
+
+# re-exported: the eigen-solve lives with the arithmetic (symbolic.backends), the zero
+# threshold with the precision policy (symbolic.precision)
+_ = (guard_digits, symmetric_eigen, generalized_eigenvalues, zero_tolerance)
+
+
+_NUMPY = NumpyBackend
 
 
 def _BlockSystem(*args, **kwargs) -> ReducedSystem:
@@ -127,27 +149,6 @@ def numeric_block_system(space: FixedSpace, label: str):
                                 check_d=False), reps
 
 
-def guard_digits(d: int | Fraction) -> int:
-    r"""Extra working digits at dimension ``d``: ``10 + 3 ceil(log10 max(1, d))``.
-
-    Hessian entries on a fixed space are sums of terms of size up to ``d^3`` (orbit
-    sizes ``~ d^2`` times kernel values ``~ d``) whose leading digits cancel, and the
-    Gram matrices have entries ``1 .. d^2``; ``3 log10 d`` guard digits keep every
-    requested digit of an ``O(1)`` eigenvalue. Computed exactly from the digits of
-    ``d`` (no float conversion, so no overflow at any ``d``).
-    """
-    dd = abs(Fraction(d))
-    if dd <= 1:
-        return 10
-    q = dd.numerator // dd.denominator
-    return 10 + 3 * len(str(q))
-
-
-def _exact(expr: sp.Expr, d: int | Fraction) -> Fraction:
-    v = sp.Rational(str(expr.subs(D_SYMBOL, sp.Rational(str(d)))))
-    return Fraction(int(v.p), int(v.q))
-
-
 @lru_cache(maxsize=256)
 def _plan(space: FixedSpace, d: int | Fraction) -> list:
     """Per irreducible at this ``d``: (irrep, reduced system, copy indices, dim, exact Gram)."""
@@ -156,24 +157,40 @@ def _plan(space: FixedSpace, d: int | Fraction) -> list:
         rs, gen = numeric_block_system(space, irr.label)
         idx = copy_indices(space, irr, d)
         reps = representatives(space, irr, d)
-        orb = [_exact(o, d) for o in reps.orbit_sizes]
-        n = len(reps.directions)
-        G = [[sum((Fraction(x * y) * o for x, y, o in zip(
-            reps.directions[i], reps.directions[j], orb, strict=True)), Fraction(0))
-            for j in range(n)] for i in range(n)]
-        out.append((irr, rs, len(gen.directions), idx, irr.dim_at(d), G))
+        out.append((irr, rs, len(gen.directions), idx, irr.dim_at(d), _exact_gram(reps, d)))
     return out
+
+
+def _exact_gram(reps: Representatives, d: int | Fraction) -> list[list[Fraction]]:
+    """``G_ab = sum_p theta_a[p] theta_b[p] |orbit_p|`` exactly at ``d``."""
+    orb = [Fraction(poly_at(o, d)) for o in reps.orbit_sizes]
+    n = len(reps.directions)
+    return [[sum((Fraction(x * y) * o for x, y, o in zip(
+        reps.directions[i], reps.directions[j], orb, strict=True)), Fraction(0))
+        for j in range(n)] for i in range(n)]
 
 
 def _gram(be: Backend, G: list) -> Any:
-    n = len(G)
-    if be.name == "numpy":
-        return np.array([[float(g) for g in row] for row in G])
-    out = np.empty((n, n), dtype=object)
-    for i in range(n):
-        for j in range(n):
-            out[i, j] = be.number(G[i][j])
-    return out
+    """The exact Gram matrix in the backend's numbers (exact balls for arb)."""
+    return np.array([[be.number(g) for g in row] for row in G],
+                    dtype=float if isinstance(be, _NUMPY) else object)
+
+
+def block_pencil(space: FixedSpace | str, irrep: Irrep | str, values: Any, d: Any, *,
+                 backend: Backend) -> IrrepBlock:
+    """The pencil ``(B, G)`` of one irreducible at a point, in the *generic*
+    decomposition (valid at real, fractional ``d``: the transition in ``d`` solves
+    ``lambda_min(B, G) = 0`` with it). ``d``: exact (int, Fraction, string) or an mpf,
+    converted exactly."""
+    space = parse_isotropy(space)
+    label = irrep.label if isinstance(irrep, Irrep) else str(irrep)
+    dd = parse_d(d)
+    rs, reps = numeric_block_system(space, label)
+    n = len(reps.directions)
+    B = np.asarray(rs.hessian(space.values_list(values), dd, backend=backend),
+                   dtype=float if isinstance(backend, _NUMPY) else object).reshape(n, n)
+    irr = next(i for i in isotypic_decomposition(space) if i.label == label)
+    return IrrepBlock(irr, irr.dim_at(dd), B, _gram(backend, _exact_gram(reps, dd)))
 
 
 def isotypic_blocks(space: FixedSpace | str, values: Any, d: Any, *,
@@ -199,7 +216,7 @@ def isotypic_blocks(space: FixedSpace | str, values: Any, d: Any, *,
     with be.context():
         for irr, rs, n, idx, dim, G in _plan(space, dd):
             B = np.asarray(rs.hessian(vals, dd, backend=be),
-                           dtype=float if be.name == "numpy" else object).reshape(n, n)
+                           dtype=float if isinstance(be, _NUMPY) else object).reshape(n, n)
             out.append(IrrepBlock(irr, dim, B[np.ix_(idx, idx)], _gram(be, G)))
     return out
 
@@ -230,44 +247,16 @@ def _require_nonzero_rows(space: FixedSpace, vals: list, d: int | Fraction) -> N
                 "differentiable there")
 
 
-def generalized_eigenvalues(B: Any, G: Any, *, backend: str | Backend = "mpmath",
-                            dps: int = 50) -> list:
-    """Eigenvalues of ``B u = lambda G u`` (``B`` symmetric, ``G`` positive definite),
-    ascending: Cholesky ``G = L L^T``, then the symmetric eigenproblem of
-    ``L^{-1} B L^{-T}`` (mpmath ``eigsy`` in the backend's private context, or numpy)."""
-    be = get_backend(backend, dps=dps)
-    if be.name == "numpy":
-        Bf, Gf = np.asarray(B, dtype=float), np.asarray(G, dtype=float)
-        if not (np.all(np.isfinite(Bf)) and np.all(np.isfinite(Gf))):
-            raise PrecisionError("the Hessian block overflows float64 at this d: use the "
-                                 "mpmath backend")
-        try:
-            L = np.linalg.cholesky(Gf)
-        except np.linalg.LinAlgError:
-            raise PrecisionError("the Gram matrix is numerically singular in float64 at "
-                                 "this d: use the mpmath backend") from None
-        Li = np.linalg.inv(L)
-        C = Li @ Bf @ Li.T
-        return sorted(np.linalg.eigvalsh((C + C.T) / 2).tolist())
-    if be.name != "mpmath":
-        raise IsotropyError("generalized_eigenvalues: use backend 'mpmath' or 'numpy' "
-                            "(for arb, enclose the eigenvalues of the blocks separately)")
-    mp = be.mp
-    n = len(B)
-    Bm = mp.matrix([[mp.mpf(B[i][j]) for j in range(n)] for i in range(n)])
-    Gm = mp.matrix([[mp.mpf(G[i][j]) for j in range(n)] for i in range(n)])
-    if n == 1:
-        return [Bm[0, 0] / Gm[0, 0]]
-    try:
-        L = mp.cholesky(Gm)
-        Li = mp.inverse(L)
-    except (ZeroDivisionError, ValueError):
-        raise PrecisionError(f"the Gram matrix is numerically singular at {mp.dps} digits: "
-                             "raise the working precision") from None
-    C = Li * Bm * Li.T
-    C = (C + C.T) / 2
-    ev = mp.eigsy(C, eigvals_only=True)
-    return sorted(ev[i] for i in range(n))
+def group_eigenvalues(values: list, tol: Any) -> list[list]:
+    """``[[value, count], ...]``: sorted eigenvalues of a full matrix grouped into
+    multiplicities (consecutive values within ``tol * max(1, |v|)``)."""
+    out: list[list] = []
+    for v in sorted(values):
+        if out and abs(v - out[-1][0]) <= tol * max(1, abs(v)):
+            out[-1][1] += 1
+        else:
+            out.append([v, 1])
+    return out
 
 
 @dataclass
@@ -286,22 +275,27 @@ class Spectrum:
 
     ``index``: number of negative eigenvalues counted with multiplicity; ``None``
     when the spectrum is ``degenerate`` (some eigenvalue is zero within ``tol``).
+    ``digits``: significant digits of every eigenvalue (they are rounded to it);
+    ``working_digits``: the precision the blocks were evaluated and solved at.
     """
 
     eigenvalues: list[Eigenvalue]
     index: Any
     degenerate: bool
     tol: Any = None
+    digits: int = 0
+    working_digits: int = 0
+    isotropy: str = ""
+    d: Any = None
 
-    def to_json(self, digits: int) -> list[dict]:
+    def to_json(self, digits: int | None = None) -> list[dict]:
         """``[{"value": "<decimal>", "multiplicity": int | str, "irrep": label}, ...]``."""
+        n = digits or self.digits or 20
         out = []
         for e in self.eigenvalues:
-            m = e.multiplicity
             out.append({
-                "value": decimal(e.value, digits),
-                "multiplicity": int(m) if isinstance(m, int) or (
-                    isinstance(m, Fraction) and m.denominator == 1) else str(m),
+                "value": decimal(e.value, n),
+                "multiplicity": _count(e.multiplicity),
                 "multiplicity_expr": str(e.multiplicity_expr),
                 "irrep": e.irrep,
             })
@@ -311,48 +305,113 @@ class Spectrum:
         """Every eigenvalue repeated by its multiplicity (integer ``d`` only; small ``d``)."""
         return [e.value for e in self.eigenvalues for _ in range(int(e.multiplicity))]
 
+    def _rows(self, digits: int) -> list[tuple[str, str, str, str]]:
+        return [(decimal(e.value, digits), str(e.multiplicity), e.irrep,
+                 str(e.multiplicity_expr)) for e in self.eigenvalues]
 
-def spectrum(space: FixedSpace | str, values: Any, d: Any, *, dps: int = 50,
-             backend: str = "mpmath", tol: Any = None) -> Spectrum:
+    def _summary(self) -> str:
+        idx = "degenerate" if self.index is None else f"index {self.index}"
+        return (f"Hessian spectrum of Fix({self.isotropy}) at d = {self.d}: "
+                f"{len(self.eigenvalues)} distinct eigenvalues, {idx}")
+
+    def _repr_html_(self) -> str:
+        from symbolic.formatting import html_table
+
+        return html_table(self._summary(), ["eigenvalue", "multiplicity", "irrep", "dim"],
+                          self._rows(min(self.digits or 20, 20)))
+
+    def _repr_latex_(self) -> str:
+        from symbolic.formatting import latex_table
+
+        return latex_table(["\\lambda", "\\text{mult.}", "\\text{irrep}"],
+                           [r[:3] for r in self._rows(min(self.digits or 20, 16))])
+
+
+def _count(m: Any) -> int | str:
+    """A multiplicity for JSON: an int, or ``"p/q"`` at fractional ``d``."""
+    if isinstance(m, int) or (isinstance(m, Fraction) and m.denominator == 1):
+        return int(m)
+    return str(m)
+
+
+def spectrum(space: FixedSpace | str, values: Any, d: Any, *, digits: int | None = None,
+             dps: int | None = None, backend: str = "mpmath", tol: Any = None) -> Spectrum:
     """Every distinct Hessian eigenvalue with its multiplicity and irreducible.
 
-    ``tol``: an eigenvalue with ``|lambda| <= tol`` counts as zero (the spectrum is
-    then degenerate and ``index`` is None). Default: ``10^(-3 dps / 4)`` times
-    ``max(1, max |lambda| / max(1, d))`` (mpmath), ``1e-9`` times that scale (numpy).
+    ``digits`` (default 50; ``dps`` is a deprecated alias): significant digits of each
+    eigenvalue. The blocks are evaluated and solved at
+    :func:`symbolic.precision.working_digits` ``(digits, d, "spectrum")`` (``digits +
+    5 + 10 + 3 log10 d``: Hessian entries are sums of terms up to ``d^3`` that cancel),
+    raised once when a Gram matrix is not positive definite at that precision; the
+    eigenvalues are then *rounded* to ``digits`` significant digits (mpmath).
 
-    Precision: the blocks are evaluated and solved at ``dps + guard_digits(d)``
-    digits (``10 + 3 log10 d`` guard digits, see :func:`guard_digits`), so an
-    eigenvalue of size ``O(1)`` next to ones of size ``O(d)`` keeps ``dps`` digits
-    at every ``d``. The largest eigenvalues grow like ``d`` (the trivial and ``std``
-    blocks); the zero tolerance is therefore relative to ``max|lambda| / d``.
+    ``tol``: an eigenvalue with ``|lambda| <= tol`` counts as zero (the spectrum is
+    then degenerate and ``index`` is None). Default: ``10^(-3 digits / 4)`` times
+    ``max(1, max |lambda| / max(1, d))`` (mpmath), ``1e-9`` times that scale (numpy):
+    the largest eigenvalues grow like ``d`` (the trivial and ``std`` blocks).
     """
-    if not isinstance(dps, int) or not 5 <= dps <= 10_000:
-        raise PrecisionError(f"dps = {dps!r}: use an integer between 5 and 10000")
+    digits = resolve(digits, dps, default=50)
     space = parse_isotropy(space)
     dd = parse_d(d)
-    if getattr(backend, "name", backend) == "numpy" and guard_digits(dd) > 10 + 3 * 4:
+    numpy = getattr(backend, "name", backend) == "numpy"
+    if numpy and guard_digits(dd) > 10 + 3 * 4:
         raise PrecisionError(
             f"d = {d}: the numpy backend (float64, 16 digits) loses about 3 log10 d digits "
             "to cancellation and is limited to d < 10^4 here; use backend='mpmath'")
-    be = get_backend(backend, dps=dps + guard_digits(dd))
-    eig: list[Eigenvalue] = []
-    for blk in isotypic_blocks(space, values, dd, backend=be):
-        for lam in generalized_eigenvalues(blk.B, blk.G, backend=be):
-            eig.append(Eigenvalue(lam, blk.dim, blk.irrep.dim_expr, blk.irrep.label))
+    work = working_digits(digits, dd, "spectrum")
+    for attempt in range(2):
+        be = get_backend(backend, dps=work)
+        try:
+            eig = _eigenvalues(space, values, dd, be, digits)
+            break
+        except PrecisionError:
+            if numpy or attempt:
+                raise
+            work = raised(work)
     eig.sort(key=lambda e: e.value)
-    scale = max([abs(e.value) for e in eig] + [1])
-    if be.name == "mpmath":
-        dmp = be.mp.mpf(Fraction(dd).numerator) / Fraction(dd).denominator
-        scale = max(be.mp.mpf(1), scale / max(1, dmp))
     if tol is None:
-        tol = scale * (1e-9 if be.name == "numpy" else be.mp.mpf(10) ** (-(3 * dps) // 4))
+        tol = zero_tolerance([e.value for e in eig], dd, digits, be)
     degenerate = any(abs(e.value) <= tol for e in eig)
     index = None if degenerate else sum(e.multiplicity for e in eig if e.value < 0)
-    if be.name == "mpmath":
-        mp = be.mp
-        for e in eig:  # hand the numbers out at the requested precision
-            e.value = mp.mpf(e.value)
-    return Spectrum(eig, index, degenerate, tol)
+    if isinstance(be, MpmathBackend):
+        out = MpmathBackend(digits + 5)
+        for e in eig:  # round to the requested digits (a decimal of `digits` digits)
+            e.value = out.number(be.mp.nstr(e.value, digits, strip_zeros=False))
+    return Spectrum(eig, index, degenerate, tol, digits, 16 if numpy else work,
+                    space.label, dd)
+
+
+def _eigenvalues(space: FixedSpace, values: Any, dd, be: Backend,
+                 digits: int) -> list[Eigenvalue]:
+    """The eigenvalues of every block. With mpmath the blocks are *evaluated* in arb
+    balls at the same working precision (python-flint: about 6 x faster than
+    pure-Python mpmath) and their exact midpoints solved in ``be``'s context; a ball
+    wider than ``10^-(digits + 2)`` of the block's scale means the working precision
+    did not suffice (PrecisionError: the caller raises it)."""
+    eig: list[Eigenvalue] = []
+    if isinstance(be, MpmathBackend):
+        import flint
+
+        bits = math.ceil(be.dps * math.log2(10)) + 8
+        with flint.ctx.workprec(bits):
+            blocks = isotypic_blocks(space, values, dd, backend=ArbBackend(prec=bits))
+            for blk in blocks:
+                entries = list(np.ravel(blk.B))
+                scale = max([abs(e.mid()) for e in entries] + [flint.arb(1)])
+                if any(not e.is_finite() or e.rad() > scale * flint.arb(10) ** -(digits + 2)
+                       for e in entries):
+                    raise PrecisionError(f"Hessian block {blk.irrep.label}: enclosure wider "
+                                         f"than 10^-{digits + 2} at {be.dps} digits")
+                blk.B = np.array([[mpf_from_arb(x, be.mp) for x in row] for row in blk.B],
+                                 dtype=object)
+                blk.G = np.array([[mpf_from_arb(x, be.mp) for x in row] for row in blk.G],
+                                 dtype=object)
+    else:
+        blocks = isotypic_blocks(space, values, dd, backend=be)
+    for blk in blocks:
+        for lam in generalized_eigenvalues(blk.B, blk.G, backend=be):
+            eig.append(Eigenvalue(lam, blk.dim, blk.irrep.dim_expr, blk.irrep.label))
+    return eig
 
 
 # ------------------------------------------------------------------ exact (sympy)
@@ -400,7 +459,8 @@ def exact_blocks(space: FixedSpace | str, values: Any, d: Any = None
         B = sp.Matrix(rs.hessian(vals, d, backend="sympy")).extract(idx, idx)
         G = representatives(space, irr, d).gram_expr()
         if d is not None:
-            G = G.subs(D_SYMBOL, sp.Rational(str(parse_d(d))))
+            dq = Fraction(parse_d(d))
+            G = G.subs(D_SYMBOL, sp.Rational(dq.numerator, dq.denominator))
         B = B.applyfunc(lambda e: sp.simplify(e))
         out.append((irr, B, G))
     return out

@@ -16,23 +16,43 @@ A run stops with
   reduced Jacobian becomes singular (a fold: the branch turns back in d, or a
   bifurcation);
 * ``"lost"``: the corrector keeps failing with the Jacobian still regular.
+
+Branch checks. A corrected point is accepted only if (i) Newton converged, (ii) it
+lies within 5 % (componentwise, relative) of the predictor, and (iii) its Morse
+index on ``Fix(H)`` -- the inertia of the reduced Hessian, i.e. of the pencil
+``(Hess ell, diag |orbit_p|)`` (Sylvester) -- is that of the start: a step onto
+another branch through a fold or a bifurcation changes the index, and is halved.
+
+Precision: the user's ``digits`` (:mod:`symbolic.precision`); each corrector runs
+:func:`symbolic.solve.newton` at its own working precision (reported as
+``Branch.working_digits``, the largest used along the branch).
+
+:func:`point_at` is the cached entry point for one family point at one ``d`` (memory
+and disk cache, the directory of :func:`symbolic.reduced.cache_dir`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import mpmath
 
-from symbolic.errors import ConvergenceError
+from symbolic.backends import MpmathBackend, generalized_eigenvalues
+from symbolic.errors import ConvergenceError, PrecisionError, RelusymError
 from symbolic.formatting import decimal
 from symbolic.groups import FixedSpace, parse_d, parse_isotropy
-from symbolic.solve import check_digits, guard_digits, newton, system_for
+from symbolic.precision import check_digits, working_digits, zero_tolerance
+from symbolic.solve import newton, system_for
 
-__all__ = ["BranchPoint", "Branch", "track"]
+__all__ = ["BranchPoint", "Branch", "track", "fix_index", "point_at", "progress_bar"]
 
 
 @dataclass
@@ -52,6 +72,10 @@ class Branch:
     message: str = ""
     #: set when the given start is not (near) critical and Newton moved it far
     warning: str = ""
+    #: Morse index on Fix(H) along the branch (checked at every step)
+    fix_index: int | None = None
+    #: largest decimal working precision of the corrector along the branch
+    working_digits: int = 0
 
     def to_json(self, digits: int | None = None) -> dict:
         n = digits or self.digits
@@ -60,6 +84,9 @@ class Branch:
             "status": self.status,
             "message": self.message,
             **({"warning": self.warning} if self.warning else {}),
+            "digits": n,
+            "working_digits": self.working_digits,
+            "fix_index": self.fix_index,
             "points": [
                 {
                     "d": _dstr(p.d),
@@ -72,11 +99,38 @@ class Branch:
         }
 
 
+    def _rows(self, digits: int, limit: int = 12) -> list:
+        pts = self.points
+        if len(pts) > limit:  # first, last and an even sample in between
+            step = max(1, len(pts) // (limit - 1))
+            pts = pts[::step] + ([pts[-1]] if pts[-1] is not pts[::step][-1] else [])
+        return [(_dstr(p.d), decimal(p.loss, digits),
+                 *(decimal(v, digits) for v in p.values)) for p in pts]
+
+    def _caption(self) -> str:
+        return (f"Branch in Fix({self.space.label}): {self.status}, {len(self.points)} "
+                f"points. {self.message}" + (f" WARNING: {self.warning}" if self.warning
+                                             else ""))
+
+    def _repr_html_(self) -> str:
+        from symbolic.formatting import html_table
+
+        return html_table(self._caption(), ["d", "loss", *self.space.names],
+                          self._rows(12))
+
+    def _repr_latex_(self) -> str:
+        from symbolic.formatting import latex_table
+
+        names = [q.latex for q in self.space.params]
+        return latex_table(["d", "L", *names], self._rows(10))
+
+
 def _dstr(d) -> str:
-    if isinstance(d, int) or (isinstance(d, Fraction) and d.denominator == 1):
-        return str(int(d))
-    with mpmath.workdps(30):
-        return mpmath.nstr(mpmath.mpf(d.numerator) / d.denominator, 20)
+    """``d`` exactly: an integer, a finite decimal or ``p/q``
+    (:func:`symbolic.formatting.exact_str`)."""
+    from symbolic.formatting import exact_str
+
+    return exact_str(d)
 
 
 def _to_fraction(x: float | mpmath.mpf, digits: int = 16) -> Fraction:
@@ -85,13 +139,57 @@ def _to_fraction(x: float | mpmath.mpf, digits: int = 16) -> Fraction:
         return Fraction(mpmath.nstr(mpmath.mpf(x), digits))
 
 
-def _min_singular_ratio(space, values, d) -> float:
-    import numpy as np
+_INDEX_DIGITS = 16  # digits of the eigenvalues that decide the Morse index on Fix(H)
 
-    J = np.array(system_for(space).hessian([float(v) for v in values], float(d),
-                                           backend="numpy"), dtype=float)
-    sv = np.linalg.svd(J, compute_uv=False)
-    return float(sv[-1] / max(sv[0], 1e-300))
+
+def _eigen_fix(space: FixedSpace, values: list, d: Any) -> tuple[list, Any]:
+    """Eigenvalues of the pencil ``(Hess ell(theta), diag |orbit_p|)`` (the Hessian of
+    ``L`` restricted to Fix(H) in orthonormal coordinates) and the backend used."""
+    dd = parse_d(d)
+    be = MpmathBackend(working_digits(_INDEX_DIGITS, dd, "spectrum"))
+    H = system_for(space).hessian(values, dd, backend=be)
+    n = space.dim
+    G = [[be.number(o) if i == j else be.mp.zero for j in range(n)]
+         for i, o in enumerate(space.at(dd).orbit_sizes)]
+    return generalized_eigenvalues(H.tolist(), G, backend=be), be
+
+
+def fix_index(space: FixedSpace | str, values: list, d: Any) -> int | None:
+    """Morse index on ``Fix(H)`` (number of negative eigenvalues of the reduced Hessian,
+    by Sylvester's law of inertia for the pencil with the orbit sizes); ``None`` when an
+    eigenvalue is zero within :func:`symbolic.precision.zero_tolerance` (a degenerate
+    point has no index)."""
+    space = parse_isotropy(space)
+    ev, be = _eigen_fix(space, values, d)
+    tol = zero_tolerance(ev, d, _INDEX_DIGITS, be)
+    if any(abs(e) <= tol for e in ev):
+        return None
+    return sum(1 for e in ev if e < 0)
+
+
+def _min_singular_ratio(space, values, d) -> float:
+    """``min |lambda| / max |lambda|`` of the reduced Hessian on Fix(H) (orthonormal)."""
+    ev = [abs(e) for e in _eigen_fix(space, values, d)[0]]
+    return float(min(ev) / max(max(ev), mpmath.mpf("1e-300")))
+
+
+def progress_bar(total: int, progress: bool | None, desc: str):
+    """A tqdm bar on stderr (``progress=None``: only if stderr is a terminal)."""
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, file=sys.stderr, mininterval=1.0, delay=1.0)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def track(
@@ -127,7 +225,7 @@ def track(
     space.check_d(d1)
     rs = system_for(space)
     branch = Branch(space, digits)
-    r = newton(space, start_vals, d0, dps=digits)
+    r = newton(space, start_vals, d0, digits=digits)
     if not r.converged:
         raise ConvergenceError(f"the start does not converge at d = {_dstr(d0)}: {r.reason}")
     with mpmath.workdps(digits + 10):
@@ -144,8 +242,10 @@ def track(
         branch.warning = text + "; the branch of that point is followed instead"
 
     def loss(values, d):
-        return rs.loss(values, d, backend="mpmath", dps=digits + guard_digits(d))
+        return rs.loss(values, d, backend="mpmath", dps=working_digits(digits, d, "loss"))
 
+    branch.working_digits = r.working_digits
+    branch.fix_index = index0 = fix_index(space, r.values, d0)
     branch.points.append(BranchPoint(d0, r.values, loss(r.values, d0), r.iterations))
     if d0 == d1:
         return branch
@@ -157,9 +257,7 @@ def track(
     if max_steps is None:  # steps are at most 0.5 in log d: leave room for halvings
         max_steps = 400 + 4 * math.ceil(total / 0.5)
     s = s0
-    from symbolic.census import _progress
-
-    bar = _progress(100, progress, "track")
+    bar = progress_bar(100, progress, "track")
     done_frac = 0
     steps = 0
     fails = 0
@@ -180,11 +278,13 @@ def track(
             pred = [c + t * (c - p) for c, p in zip(prev.values, pp.values, strict=True)]
         else:
             pred = list(prev.values)
-        rr = newton(space, pred, d_new, dps=digits, maxiter=15)
+        rr = newton(space, pred, d_new, digits=digits, maxiter=15)
         ok = rr.converged
         if ok:
             jump = max(abs(a - b) / (1 + abs(b)) for a, b in zip(rr.values, pred, strict=True))
             ok = jump < 0.05
+        if ok and index0 is not None:  # same Morse index on Fix(H): the same branch
+            ok = fix_index(space, rr.values, d_new) == index0
         if not ok:
             fails += 1
             h /= 2
@@ -204,6 +304,7 @@ def track(
             continue
         branch.points.append(BranchPoint(d_new, rr.values, loss(rr.values, d_new),
                                          rr.iterations))
+        branch.working_digits = max(branch.working_digits, rr.working_digits)
         s = s_new
         frac = int(100 * abs(s - s0) / total)
         bar.update(max(0, frac - done_frac))
@@ -213,10 +314,78 @@ def track(
             branch.message = f"reached d = {_dstr(d1)} in {len(branch.points) - 1} steps"
             return branch
         # a good prediction converges in about log2(digits / accuracy of the predictor)
-        # Newton steps: grow the step while corrections stay that quick
-        if rr.iterations <= 3 + max(0, math.ceil(math.log2(digits / 15))):
+        # Newton steps (plus one that confirms the step size): grow the step while
+        # corrections stay that quick
+        if rr.iterations <= 4 + max(0, math.ceil(math.log2(digits / 15))):
             h = min(h * 1.6, 0.5)
     bar.close()
     branch.status = "lost"
     branch.message = f"step limit {max_steps} reached before d = {_dstr(d1)}"
     return branch
+
+
+# ------------------------------------------------------------------ cached points
+def _fingerprint() -> str:
+    from symbolic import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in ("track.py", "solve.py", "reduced_numeric.py", "groups.py", "kernel.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:  # pragma: no cover
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _point_path(key: str) -> Path | None:
+    from symbolic.reduced import cache_dir
+
+    base = cache_dir()
+    if base is None:
+        return None
+    return base / f"point-{hashlib.sha256(key.encode()).hexdigest()[:40]}.json"
+
+
+@lru_cache(maxsize=256)
+def _point_at(label: str, seed: tuple, seed_d: Any, d: Any, digits: int) -> tuple:
+    key = json.dumps([_fingerprint(), label, seed, str(seed_d), str(d), digits])
+    path = _point_path(key)
+    if path is not None and path.exists():
+        try:
+            data = json.loads(path.read_text())
+            if data.get("key") == key:
+                return tuple(data["values"])
+        except (OSError, ValueError):  # a damaged cache file is recomputed
+            pass
+    b = track(label, dict(seed), seed_d, d, digits=digits, progress=False)
+    if b.status != "reached":
+        raise RelusymError(f"the branch could not be followed from d = {_dstr(seed_d)} to "
+                           f"d = {_dstr(d)}: {b.message}")
+    values = tuple(decimal(v, digits + 5) for v in b.points[-1].values)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"key": key, "values": list(values)}))
+            tmp.replace(path)
+        except OSError:  # pragma: no cover - a read-only cache is not an error
+            pass
+    return values
+
+
+def point_at(space: FixedSpace | str, seed: dict, seed_d: Any, d: Any, *,
+             digits: int = 30) -> list[str]:
+    """The critical point at ``d`` on the branch through ``seed`` (at ``seed_d``), as
+    decimal strings with ``digits + 5`` digits: :func:`track`, cached in memory and on
+    disk (keyed by the sources of the numerics, so an edit invalidates it). Raises
+    RelusymError when the branch does not reach ``d``."""
+    space = parse_isotropy(space)
+    digits = check_digits(digits)
+    dd, d0 = parse_d(d), parse_d(seed_d)
+    space.check_d(dd)
+    seed_t = tuple((k, str(v)) for k, v in dict(seed).items())
+    try:
+        return list(_point_at(space.label, seed_t, d0, dd, digits))
+    except PrecisionError:  # pragma: no cover - digits checked above
+        raise

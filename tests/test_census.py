@@ -184,3 +184,85 @@ def test_census_beyond_float_range_by_continuation():
         sizes = [q.orbit_size.subs(q.orbit_size.free_symbols.pop(), 10**20)
                  if q.orbit_size.free_symbols else q.orbit_size for q in fs.params]
         assert max(abs(x) / int(s) for x, s in zip(g, sizes, strict=True)) < 1e-25
+
+
+def _full_gradient_max(fs, x, d):
+    W = np.array(fs.matrix(list(x), d), dtype=float)
+    return np.abs(model.gradient(W)).max()
+
+
+def test_per_start_deflation_finds_a_different_critical_point():
+    """Deflating the root a start reached sends the same start to another root; every
+    endpoint is a critical point of the full-matrix loss (independent gradient)."""
+    from symbolic.search import deflated_newton_float, random_starts
+    from symbolic.solve import newton_float
+
+    fs = parse_isotropy("d-2,1,1")
+    rng = np.random.default_rng(4)
+    S = random_starts(fs, 6, 40, rng)
+    X, r = newton_float(fs, S, 6)
+    ok = np.nonzero(r < 1e-10)[0]
+    assert len(ok) >= 20
+    X2, r2 = deflated_newton_float(fs, S[ok], 6, X[ok][:, None, :])
+    conv = np.nonzero(r2 < 1e-10)[0]
+    assert len(conv) >= len(ok) // 3
+    for j in conv:
+        assert np.abs(X2[j] - X[ok[j]]).max() > 1e-5  # not the deflated root
+        assert _full_gradient_max(fs, X2[j], 6) < 1e-9
+    # a deflated root is never returned as converged
+    X3, r3 = deflated_newton_float(fs, X[ok] + 1e-9, 6, X[ok][:, None, :])
+    assert not np.any((r3 < 1e-10) & (np.abs(X3 - X[ok]).max(axis=1) < 1e-7))
+
+
+def test_levenberg_marquardt_endpoints_are_critical_points():
+    from symbolic.search import levenberg_marquardt_float, random_starts
+
+    fs = parse_isotropy("d-1,1;1")
+    S = random_starts(fs, 5, 30, np.random.default_rng(2))
+    X, r = levenberg_marquardt_float(fs, S, 5)
+    conv = np.nonzero(r < 1e-10)[0]
+    assert len(conv) >= 10
+    for j in conv:
+        W = np.array(fs.matrix(list(X[j]), 5), dtype=float)
+        if np.min(np.linalg.norm(W, axis=1)) > 1e-6:
+            assert np.abs(model.gradient(W)).max() < 1e-9
+
+
+def test_soft_mode_starts_follow_the_smallest_hessian_eigenvector():
+    """Independent: the full-matrix Hessian restricted to Fix(H) (chain rule through the
+    orbit masks) has the direction of the starts as an eigenvector."""
+    from symbolic.search import soft_mode_starts
+    from symbolic.solve import newton_float
+
+    fs, d = parse_isotropy("d-1,1"), 6
+    X, r = newton_float(fs, np.array([[1.0, -0.1, -0.9, 0.1, 0.1]]), d)
+    x = X[0]
+    assert r[0] < 1e-10
+    S = soft_mode_starts(fs, x, d, modes=1, steps=(0.01,))
+    masks = fs.orbit_masks(d)
+    E = np.array([np.asarray(masks[n], dtype=float).ravel() for n in fs.names])
+    sq = np.sqrt(E.sum(axis=1))
+    B = E / sq[:, None]  # orthonormal basis of Fix(H) in R^{k d}
+    Hf = B @ model.hessian(np.array(fs.matrix(list(x), d), dtype=float)) @ B.T
+    ev, V = np.linalg.eigh(Hf)
+    v = (S[0] - x) * sq
+    v /= np.linalg.norm(v)
+    j = int(np.argmin(np.abs(ev)))
+    assert abs(abs(v @ V[:, j]) - 1) < 1e-8
+
+
+def test_census_json_document_and_notebook_reprs(census_d11_10):
+    from symbolic.schema import dumps
+
+    c = census_d11_10
+    doc = c.to_json()
+    assert doc["schema"] == "relusym.census/1" and "relusym" in doc
+    dumps("census", doc)  # refuses binary floats anywhere in the document
+    html = c._repr_html_()
+    assert html.count("<tr>") == len(c.points) + len(c.sets) + 1
+    assert "<th>isotropy</th>" in html
+    tex = c._repr_latex_()
+    assert tex.startswith(r"\begin{tabular}") and tex.count(r"\\") == len(c.points) + \
+        len(c.sets) + 1
+    with pytest.raises(RelusymError):
+        census("d-1,1", 5, workers=0)

@@ -83,9 +83,9 @@ def test_isotropy_cli_json(tmp_path, capsys):
     assert main(["isotropy", "--W", _write(tmp_path, W.tolist()), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["isotropy"] == "d-2,2"
-    assert all(isinstance(v, str) for v in out["parameters"].values())
+    assert all(isinstance(v, str) for v in out["params"].values())
     for n, x in zip(fs.names, th, strict=True):
-        assert abs(float(out["parameters"][n]) - x) < 1e-14
+        assert abs(float(out["params"][n]) - x) < 1e-14
     Wp = W[out["row_perm"]][:, out["col_perm"]]
     assert np.allclose(Wp, np.array(fs.matrix(th, 7), float))
 

@@ -55,7 +55,7 @@ def test_bad_d_and_family_fail_before_work(capsys, tmp_path):
 def test_every_family_failed_exits_nonzero(capsys, tmp_path):
     out = tmp_path / "rep"
     rc = main(["report", "--d", "1e100", "--family", "global-minimum", "--series-order",
-               "0", "--no-transitions", "--out", str(out)])
+               "0", "--no-transitions", "--no-sections", "--out", str(out)])
     cap = capsys.readouterr()
     assert rc == 1, cap.err
     assert "no family could be certified" in cap.err
@@ -63,3 +63,15 @@ def test_every_family_failed_exits_nonzero(capsys, tmp_path):
     assert (out / "report.json").exists()
     # the table does not pass an uncertified number off as a loss
     assert "not certified" in (out / "report.md").read_text()
+
+
+def test_workers_validated(capsys, tmp_path):
+    _fails_fast(["--workers", "0", "--out", str(tmp_path / "o")], capsys, ["--workers"])
+    _fails_fast(["--workers", "two", "--out", str(tmp_path / "o")], capsys, ["--workers"])
+    assert not (tmp_path / "o").exists()
+
+
+def test_quick_and_full_are_exclusive(capsys, tmp_path):
+    with pytest.raises(SystemExit):
+        main(["report", "--quick", "--full", "--out", str(tmp_path / "o")])
+    assert "not allowed" in capsys.readouterr().err

@@ -141,7 +141,8 @@ def test_every_catalogue_name_resolves_in_series_and_transition():
 
 
 def test_cli_alias_note_on_stderr(capsys):
-    assert main(["transition", "--family", "global-min", "--dmin", "9", "--dmax", "11"]) == 0
+    assert main(["transition", "--family", "global-min", "--dmin", "9", "--dmax", "11",
+                 "--json"]) == 0
     cap = capsys.readouterr()
     assert "deprecated" in cap.err and "global-minimum" in cap.err
     out = json.loads(cap.out)
@@ -159,7 +160,7 @@ def test_track_accepts_old_name(capsys):
 def test_transition_every_family(name, capsys):
     capsys.readouterr()
     assert main(["transition", "--family", name, "--dmin", "10", "--dmax", "11",
-                 "--digits", "12"]) == 0
+                 "--digits", "12", "--json"]) == 0
     cap = capsys.readouterr()
     out = json.loads(cap.out)
     assert out["family"] == name
@@ -170,13 +171,14 @@ def test_transition_every_family(name, capsys):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(FAMILIES))
 def test_series_every_family(name, capsys):
-    assert main(["series", "--family", name, "--order", "1", "--no-eigenvalues"]) == 0
+    assert main(["series", "--family", name, "--order", "1", "--no-eigenvalues", "--json",
+                 "--quiet"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["family"] == name and len(out["loss"]) == 2
 
 
 def test_series_global_minimum_cli(capsys):
-    assert main(["series", "--family", "global-minimum", "--order", "1"]) == 0
+    assert main(["series", "--family", "global-minimum", "--order", "1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["loss"] == ["0", "0"]
 
@@ -254,7 +256,7 @@ def test_transition_long_range_is_geometric(capsys):
     assert len(g) <= 40 and g[0] == 3 and g[-1] == 100000
     assert scan_grid(4, 9) == [4, 5, 6, 7, 8, 9]
     assert main(["transition", "--family", "bounded-d", "--dmin", "3", "--dmax", "100000",
-                 "--digits", "15"]) == 0
+                 "--digits", "15", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["scan_points"] <= 40
     # the Delta S_d transition between 5 and 6 (test_transition) is found after bisection

@@ -35,5 +35,5 @@ def test_track_and_families(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "reached" and out["points"][-1]["d"] == "100"
     assert main(["families", "--json"]) == 0
-    fams = json.loads(capsys.readouterr().out)
+    fams = json.loads(capsys.readouterr().out)["families"]
     assert {"global-minimum", "spurious-d-1,1", "bounded-d"} <= {f["name"] for f in fams}

@@ -222,6 +222,10 @@ def test_region_touching_zero_row_is_undecided():
     assert reasons[REASON_ZERO_ROW][1] > 0
     js = res.to_json(8)
     assert js["verdict"] == res.verdict
+    assert js["schema"] == "relusym.completeness/1"
+    from symbolic.schema import dumps
+
+    dumps("completeness", js)  # no binary float anywhere
     assert js["undecided_reasons"][REASON_ZERO_ROW]["boxes"] == reasons[REASON_ZERO_ROW][0]
     assert Fraction(js["undecided_fraction"]) >= res.undecided_fraction  # rounded up
     for u, ju in zip(res.undecided, js["undecided"], strict=False):

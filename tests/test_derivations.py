@@ -30,3 +30,23 @@ def test_hidden_minima(capsys, monkeypatch):
 def test_d_minus_1_1_loss(capsys, monkeypatch):
     out = _run("d_minus_1_1_loss.py", capsys, monkeypatch, ["--order", "4"])
     assert "pi" in out
+
+
+@pytest.mark.slow
+def test_annihilation(capsys, monkeypatch):
+    out = _run("annihilation.py", capsys, monkeypatch, ["--quick"])
+    assert "claim reproduced" in out and "DISAGREEMENT" not in out
+
+
+@pytest.mark.slow
+def test_atlas_holds_every_safran_shamir_minimum(capsys, monkeypatch):
+    """From scratch: an atlas of the detected fixed spaces at k = d = 6..13 holds all 20."""
+    with pytest.raises(SystemExit) as ex:
+        _run("atlas_safran.py", capsys, monkeypatch, ["--max-d", "13"])
+    out = capsys.readouterr().out
+    assert ex.value.code == 0, out
+
+
+def test_gd_census_script(capsys, monkeypatch):
+    out = _run("gd_census.py", capsys, monkeypatch, ["--k", "6", "--runs", "3", "--workers", "1"])
+    assert "\\end{tabular}" in out

@@ -5,7 +5,7 @@ import pytest
 
 from symbolic import model
 from symbolic.errors import RelusymError
-from symbolic.families import FAMILIES, family
+from symbolic.families import FAMILIES, OVERPARAM_FAMILIES, family
 from symbolic.solve import newton
 from symbolic.spectrum import spectrum
 
@@ -58,3 +58,39 @@ def test_aliases_point_to_catalogue_names():
     with pytest.warns(FutureWarning, match="bounded-d"):
         assert family("bounded-Sd") is FAMILIES["bounded-d"]
     assert family("bounded-Sd", warn=False) is FAMILIES["bounded-d"]
+
+
+# ------------------------------------------------------------------ k > d families
+
+
+@pytest.mark.parametrize("name", [n for n in OVERPARAM_FAMILIES if n.endswith("+split")])
+def test_overparam_split_family_is_critical_at_40_digits(name):
+    f = OVERPARAM_FAMILIES[name]
+    par = family(f.parent)
+    W = f.point(par.seed_d, "0.37")
+    assert W.shape == (par.seed_d + f.m, par.seed_d)
+    g = model.gradient(W, backend="mpmath", dps=40)
+    assert max(abs(x) for x in g.ravel()) < mpmath.mpf(10) ** -30
+    if f.isotropy:  # the whole segment lies in the named fixed space
+        from symbolic.groups import parse_isotropy
+
+        sp = parse_isotropy(f.isotropy)
+        proj = sp.project(W, par.seed_d)
+        back = sp.matrix([p / n for p, n in zip(proj, [int(m.sum()) for m in
+                          sp.orbit_masks(par.seed_d).values()], strict=True)], par.seed_d)
+        assert max(abs(float(a - b)) for a, b in zip(back.ravel(), W.ravel(),
+                                                     strict=True)) < 1e-30
+
+
+def test_overparam_zero_family_is_not_differentiable_and_names_resolve():
+    from symbolic.errors import NonDifferentiableError
+    from symbolic.families import overparam_family
+
+    f = overparam_family("spurious-d-1,1+zero")
+    with pytest.raises(NonDifferentiableError):
+        model.gradient(f.point(10))
+    with pytest.raises(RelusymError, match="known"):
+        overparam_family("spurious-d-1,1")
+    for n, f in OVERPARAM_FAMILIES.items():
+        assert f.to_json()["name"] == n and f.parent in FAMILIES and n not in FAMILIES
+        assert f.source and f.how_found

@@ -129,3 +129,39 @@ def test_d_too_small_messages_name_the_block_and_the_minimum():
     from fractions import Fraction
 
     assert fs.sizes("10.5") == ([Fraction(19, 2), 1], [])
+
+
+# ------------------------------------------------------------------ FixedSpace.at (issue 12)
+@pytest.mark.parametrize("spec", ["d", "d-1,1", "d-2,2", "d-2,1,1", "d-1,1;1", "d-1,1;2"])
+@pytest.mark.parametrize("d", [7, "31/3", "10.5", 10**30])
+def test_space_at_matches_sympy_substitution(spec, d):
+    """Independent check: sympy's exact substitution of the same polynomials."""
+    from fractions import Fraction
+
+    import sympy as sp
+
+    from symbolic.groups import D_SYMBOL, parse_d
+
+    try:
+        fs = parse_isotropy(spec)
+    except Exception:  # noqa: BLE001 - a grammar the parser refuses is not this test's job
+        pytest.skip(f"{spec} not in the grammar")
+    dd = parse_d(d)
+    try:
+        at = fs.at(d)
+    except IsotropyError:
+        pytest.skip(f"{spec} does not fit d = {d}")
+    dq = sp.Rational(Fraction(dd).numerator, Fraction(dd).denominator)
+    for q, o in zip(fs.params, at.orbit_sizes, strict=True):
+        assert Fraction(o) == Fraction(str(sp.expand(q.orbit_size).subs(D_SYMBOL, dq)))
+        assert type(o) is (int if Fraction(o).denominator == 1 else Fraction)
+    assert at.k == Fraction(str(fs.k_expr.subs(D_SYMBOL, dq)))
+    assert list(at.block_sizes) == fs.sizes(dd)[0]
+    assert at.d == dd and fs.at(d) is at  # cached
+
+
+def test_space_at_checks_d():
+    with pytest.raises(IsotropyError, match="too small"):
+        parse_isotropy("d-2,2").at(3)
+    with pytest.raises(IsotropyError):
+        parse_isotropy("d").at("nan")

@@ -82,3 +82,92 @@ def test_latex_document_compiles(tmp_path, spec, d):
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed (.ci/run installs Debian's texlive-latex-base)")
     _compile(tmp_path, doc, "eq")
+
+
+def test_pi_sorted_and_broken_series():
+    """Coefficients print with descending powers of pi (``\\pi - 2``, never ``-2 + \\pi``);
+    a long sum is broken into lines no wider than the budget, and joining the lines
+    gives back every term."""
+    from symbolic.export.latex import (
+        LINE_WIDTH,
+        break_sum,
+        coefficient_lines,
+        pi_latex,
+        visible_width,
+    )
+
+    pi = sp.pi
+    assert pi_latex((pi - 2) / (pi**3 * (pi - 1))) == \
+        r"\frac{\pi - 2}{\pi^{3} \left(\pi - 1\right)}"
+    assert pi_latex(sp.Rational(1, 2) - 2 / pi**2) == r"\frac{1}{2} - \frac{2}{\pi^{2}}"
+    assert "-2 + \\pi" not in pi_latex((3 * pi - 2) / (4 * (pi - 2)))
+    big = -2 * (-168 * pi**3 - 1536 - 6 * pi**4 + 768 * pi + 9 * pi**5 + 368 * pi**2) \
+        / (3 * pi**6 * (pi - 2))
+    lines = coefficient_lines(big, r"\varepsilon^{3}", width=30)
+    assert len(lines) > 1 and all(visible_width(x) <= 32 for x in lines)
+    joined = " ".join(lines)
+    num = sp.Poly(sp.expand(-2 * (-168 * pi**3 - 1536 - 6 * pi**4 + 768 * pi + 9 * pi**5
+                                  + 368 * pi**2)), pi)
+    for (k,), c in num.terms():  # every numerator coefficient, with its sign and power
+        mono = "" if k == 0 else (r" \pi" if k == 1 else rf" \pi^{{{k}}}")
+        assert f"{'-' if c < 0 else '+'} {abs(c)}{mono}" in joined or \
+            (c < 0 and f"\\Bigl(- {abs(c)}{mono}" in joined), (c, k)
+    for piece in (r"\frac{1}{3 \pi^{6} \left(\pi - 2\right)}", r"\Bigl(",
+                  r"\Bigr)\,\varepsilon^{3}"):
+        assert piece in joined
+    terms = [t for k in range(12) for t in coefficient_lines(big * k + 1, rf"\varepsilon^{{{k}}}")]
+    tex = break_sum(r"\lambda", terms, tail=r"+ O\bigl(\varepsilon^{12}\bigr)")
+    rows = tex.split("\\\\\n")
+    assert len(rows) > 5 and all(visible_width(r) <= LINE_WIDTH + 8 for r in rows)
+    assert tex.count("&=") == 1 and tex.endswith(r"+ O\bigl(\varepsilon^{12}\bigr)")
+
+
+@pytest.mark.latex
+def test_broken_series_has_no_overfull_lines(tmp_path):
+    """The broken sum compiles and pdflatex reports no Overfull \\hbox."""
+    from symbolic.export.latex import break_sum, coefficient_lines
+
+    pi = sp.pi
+    big = -2 * (-168 * pi**3 - 1536 - 6 * pi**4 + 768 * pi + 9 * pi**5 + 368 * pi**2) \
+        / (3 * pi**6 * (pi - 2))
+    terms = [t for k in range(14) for t in coefficient_lines(big * (k + 1) + 1 / pi**k,
+                                                             rf"\varepsilon^{{{k}}}")]
+    doc = ("\\documentclass[10pt,a4paper]{article}\\usepackage{amsmath}"
+           "\\usepackage[margin=2cm]{geometry}\\begin{document}\n\\begin{align*}\n"
+           + break_sum(r"\lambda_{\mathrm{triv}}", terms) + "\n\\end{align*}\n\\end{document}\n")
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed (.ci/run installs Debian's texlive-latex-base)")
+    _compile(tmp_path, doc, "series")
+    log = (tmp_path / "series.log").read_text()
+    assert "Overfull \\hbox" not in log
+
+
+def test_closed_forms_in_d_print_sorted():
+    """The global-minimum eigenvalues print with descending powers of d and pi and
+    factored coefficients; the printed pieces match an independent expansion."""
+    from symbolic.export.latex import closed_form_latex
+    from symbolic.spectrum import global_minimum_spectrum
+
+    tex = [closed_form_latex(lam) for lam, _, _ in global_minimum_spectrum()]
+    assert r"\frac{1}{4} - \frac{1}{2 \pi}" in tex and r"\frac{1}{4} + \frac{1}{2 \pi}" in tex
+    big = [t for t in tex if r"\left(\pi - 2\right)^{2} d^{2}" in t]
+    assert len(big) == 2, tex  # the two trivial eigenvalues: sqrt((pi-2)^2 d^2 + ...)
+    assert all("-2 + \\pi" not in t and "**" not in t for t in tex)
+    # the radicand, expanded independently, is the one printed
+    d = sp.Symbol("d")
+    rad = sp.expand((sp.pi - 2) ** 2 * d**2 + 16 * (sp.pi - 1) * d - 16 * (sp.pi - 1))
+    lam = [lam for lam, _, irr in global_minimum_spectrum() if irr == "triv"][0]
+    from symbolic.groups import D_SYMBOL
+
+    root = [a for a in lam.atoms(sp.Pow) if a.exp == sp.Rational(1, 2)][0]
+    assert sp.expand(root.base.subs(D_SYMBOL, d) - rad) == 0
+
+
+def test_tex_text_escapes_and_powers():
+    from symbolic.export.latex import tex_text
+
+    assert tex_text("a_b & 50% #1") == r"a\_b \& 50\% \#1"
+    assert tex_text("series in d^(-1/2), O(d^-1/2)", breaks=False) == \
+        "series in $d^{-1/2}$, O($d^{-1/2}$)"
+    assert r"\allowbreak{}" in tex_text("0.01870219458560697254")
+    assert r"\allowbreak" not in tex_text("characterization", breaks=True)

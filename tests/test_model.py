@@ -310,3 +310,135 @@ def test_every_error_is_a_relusym_error():
         assert issubclass(exc, RelusymError)
     with pytest.raises(RelusymError):
         model.loss([[1, 2], [3]])
+
+
+# --------------------------------------------------------------------- second-layer weights
+
+
+def _mc_loss_weighted(W, V, alpha, beta, n, seed, chunk=200_000):
+    """0.5 E[(alpha . relu(Wx) - beta . relu(Vx))^2] by sampling (mean, standard error)."""
+    rng = np.random.default_rng(seed)
+    s = s2 = 0.0
+    for _ in range(n // chunk):
+        x = rng.standard_normal((chunk, W.shape[1]))
+        f = np.maximum(x @ W.T, 0) @ alpha - np.maximum(x @ V.T, 0) @ beta
+        v = 0.5 * f * f
+        s += v.sum()
+        s2 += (v * v).sum()
+    mean = s / n
+    return mean, np.sqrt((s2 / n - mean * mean) / n)
+
+
+@pytest.mark.parametrize("k,d,kt,seed", [(3, 4, 4, 0), (5, 3, 2, 1), (2, 5, 3, 2)])
+def test_weighted_loss_matches_monte_carlo(k, d, kt, seed):
+    rng = np.random.default_rng(200 + seed)
+    W, V = rng.normal(size=(k, d)), rng.normal(size=(kt, d))
+    alpha, beta = rng.normal(size=k), rng.uniform(0.5, 2, size=kt)
+    L = model.loss(W, V, alpha=alpha, beta=beta)
+    m, se = _mc_loss_weighted(W, V, alpha, beta, 1_000_000, seed)
+    assert abs(L - m) < 4 * se, (L, m, se)
+    assert 4 * se < 0.01 * abs(L)
+    # the weights matter: the unweighted loss is far outside the sampling error
+    assert abs(model.loss(W, V) - m) > 20 * se
+
+
+def test_default_weights_are_all_ones_and_leave_results_unchanged():
+    rng = np.random.default_rng(5)
+    W, V = rng.normal(size=(4, 3)), rng.normal(size=(2, 3))
+    ones_k, ones_t = np.ones(4), np.ones(2)
+    assert model.loss(W, V) == model.loss(W, V, alpha=ones_k, beta=ones_t)
+    assert np.array_equal(model.gradient(W, V), model.gradient(W, V, alpha=ones_k))
+    assert np.array_equal(model.hessian(W, V), model.hessian(W, V, beta=ones_t))
+    H = model.hessian(W, V, wrt_alpha=True)
+    assert np.array_equal(H[:12, :12], model.hessian(W, V))
+
+
+def test_weighted_gradient_and_hessian_match_finite_differences_float64():
+    rng = np.random.default_rng(11)
+    k, d, kt = 3, 4, 2
+    W, V = rng.normal(size=(k, d)), rng.normal(size=(kt, d))
+    alpha, beta = rng.normal(size=k), rng.normal(size=kt)
+
+    def L(x):
+        return model.loss(x[:k * d].reshape(k, d), V, alpha=x[k * d:], beta=beta)
+
+    def g(x):
+        gw, ga = model.gradient(x[:k * d].reshape(k, d), V, alpha=x[k * d:], beta=beta,
+                                wrt_alpha=True)
+        return np.concatenate([gw.ravel(), ga])
+
+    x = np.concatenate([W.ravel(), alpha])
+    H = model.hessian(W, V, alpha=alpha, beta=beta, wrt_alpha=True)
+    assert H.shape == (k * d + k, k * d + k)
+    h = 1e-6
+    for e in np.eye(len(x)):
+        assert abs((L(x + h * e) - L(x - h * e)) / (2 * h) - g(x) @ e) < 1e-8
+        assert np.abs((g(x + h * e) - g(x - h * e)) / (2 * h) - H @ e).max() < 1e-7
+    assert np.abs(H - H.T).max() < 1e-12
+
+
+def test_weighted_gradient_and_hessian_match_finite_differences_mpmath_30_digits():
+    """Central differences at 30 digits, h = 1e-12: truncation 1e-24, rounding 1e-18."""
+    dps = 30
+    W = [["0.7", "-0.3", "0.2"], ["0.1", "0.9", "-0.4"], ["-0.6", "0.2", "0.5"]]
+    V = [["1", "0.2", "0"], ["0", "1", "0.5"]]
+    alpha, beta = ["0.8", "-1.3", "2.1"], ["1.5", "0.4"]
+    mp = mpmath.MPContext()
+    mp.dps = dps
+    k, d = 3, 3
+    x0 = [mp.mpf(v) for r in W for v in r] + [mp.mpf(a) for a in alpha]
+
+    def split(x):
+        return [x[i * d:(i + 1) * d] for i in range(k)], x[k * d:]
+
+    def L(x):
+        Wx, ax = split(x)
+        return model.loss(Wx, V, alpha=ax, beta=beta, backend="mpmath", dps=dps)
+
+    def g(x):
+        Wx, ax = split(x)
+        gw, ga = model.gradient(Wx, V, alpha=ax, beta=beta, backend="mpmath", dps=dps,
+                                wrt_alpha=True)
+        return list(gw.ravel()) + list(ga)
+
+    H = model.hessian(W, V, alpha=alpha, beta=beta, backend="mpmath", dps=dps,
+                      wrt_alpha=True)
+    g0 = g(x0)
+    h, tol = mp.mpf(10) ** -12, mp.mpf(10) ** -15
+    n = len(x0)
+    for j in range(n):
+        xp, xn = list(x0), list(x0)
+        xp[j] += h
+        xn[j] -= h
+        assert abs((L(xp) - L(xn)) / (2 * h) - g0[j]) < tol
+        gp, gn = g(xp), g(xn)
+        for i in range(n):
+            assert abs((gp[i] - gn[i]) / (2 * h) - H[i, j]) < tol
+
+
+def test_weighted_model_on_exact_and_interval_backends():
+    import sympy as sp
+
+    # W = I_2 with alpha = (2, 1): residual relu(x_1), loss F(e1, e1)/2 = 1/4 exactly
+    assert sp.nsimplify(model.loss([[1, 0], [0, 1]], backend="sympy", alpha=[2, 1])) == \
+        sp.Rational(1, 4)
+    W = [["0.5", "0.25"], ["-0.75", "1"]]
+    Hm = model.hessian(W, alpha=["1.5", "-0.5"], backend="mpmath", dps=40, wrt_alpha=True)
+    Ha = model.hessian(W, alpha=["1.5", "-0.5"], backend="arb", dps=40, wrt_alpha=True)
+    import flint
+
+    for i in range(6):
+        for j in range(6):
+            ball = Ha[i, j]
+            assert ball.rad() < 1e-30
+            assert ball.overlaps(flint.arb(mpmath.nstr(Hm[i, j], 38), 1e-36))
+
+
+def test_bad_weights_are_shape_errors():
+    W = np.eye(3)
+    with pytest.raises(ShapeError, match="alpha"):
+        model.loss(W, alpha=[1, 2])
+    with pytest.raises(ShapeError, match="beta"):
+        model.gradient(W, beta=[[1, 2, 3]])
+    with pytest.raises(ShapeError, match="alpha"):
+        model.hessian(W, alpha=[1, "nan", 2])

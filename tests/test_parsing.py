@@ -49,3 +49,22 @@ def test_parse_int_and_params():
         parse_params("D1=1", ["D1", "O1"])
     with pytest.raises(RelusymError):
         parse_params("D1=nan")
+
+
+def test_mpf_of_a_private_context_keeps_sign_and_bits():
+    """Formerly ``mpf.man_exp`` dropped the sign and ``mpmath.mpf(x)`` rounded to 53 bits:
+    a negative 40-digit mpf came back positive and short (issue 12)."""
+    from fractions import Fraction
+
+    import mpmath
+
+    from symbolic.formatting import exact_value
+    from symbolic.parsing import mpf_fraction
+
+    mp = mpmath.MPContext()
+    mp.dps = 40
+    x = mp.mpf("-0.0258836280379350955121839907456626396810")
+    q = parse_number(x)
+    assert q < 0 and q == mpf_fraction(x) == exact_value(x)
+    assert abs(q - Fraction("-0.0258836280379350955121839907456626396810")) < Fraction(1, 10**40)
+    assert parse_number(mp.mpf(-3)) == -3 and parse_number(mp.zero) == 0

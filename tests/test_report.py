@@ -10,7 +10,7 @@ def test_report_small(tmp_path, capsys):
     out = tmp_path / "rep"
     assert main(["report", "--d", "20", "--digits", "20", "--out", str(out),
                  "--family", "global-minimum", "--family", "bounded-d",
-                 "--series-order", "2", "--no-transitions"]) == 0
+                 "--series-order", "2", "--no-transitions", "--no-sections"]) == 0
     rep = json.loads((out / "report.json").read_text())
     assert [e["name"] for e in rep["families"]] == ["global-minimum", "bounded-d"]
     for e in rep["families"]:
@@ -21,6 +21,8 @@ def test_report_small(tmp_path, capsys):
     assert "1/2 - 1/pi" in rep["families"][1]["loss_series"]
     md = (out / "report.md").read_text()
     assert "| bounded-d |" in md and (out / "report.tex").exists()
+    assert rep["schema"] == "relusym.report/1"
+    assert "<table>" in (out / "report.html").read_text()
 
 
 def test_report_global_minimum_loss_is_not_negative():
@@ -46,3 +48,16 @@ def test_report_global_minimum_loss_is_not_negative():
         v = Fraction(mpmath.nstr(mpmath.mpf(1) / 4 - 1 / (2 * mpmath.pi), 35))
     assert any(Fraction(x["enclosure"][0]) <= v <= Fraction(x["enclosure"][1])
                for x in e["lowest_eigenvalue_enclosures"])
+
+
+def test_report_json_cli(tmp_path, capsys):
+    """--json prints the schema document; --quiet silences the progress log."""
+    out = tmp_path / "rep"
+    assert main(["report", "--d", "12", "--digits", "20", "--out", str(out), "--family",
+                 "global-minimum", "--series-order", "0", "--no-sections", "--json",
+                 "--quiet"]) == 0
+    cap = capsys.readouterr()
+    doc = json.loads(cap.out)
+    assert doc["schema"] == "relusym.report/1" and doc["d"] == "12"
+    assert doc["summary"]["pass"] == 1 and doc["sections"][0]["verdict"] == "pass"
+    assert "relusym report at" not in cap.err

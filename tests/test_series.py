@@ -18,6 +18,7 @@ import mpmath
 import pytest
 import sympy as sp
 
+from symbolic.errors import RelusymError
 from symbolic.puiseux import (
     PI,
     FieldExtensionError,
@@ -25,7 +26,6 @@ from symbolic.puiseux import (
     Series,
     atan2_series,
     evaluate_reduced,
-    series_cap,
 )
 from symbolic.reduced import ReducedSystem
 from symbolic.series import (
@@ -72,19 +72,20 @@ def test_pifield_arithmetic_and_sign():
 
 
 def test_quadratic_extension_sqrt2():
-    from symbolic.puiseux import Quad, sqrt_extension
+    from symbolic.puiseux import Quad
 
-    with sqrt_extension(2):
-        r2 = PiField(8).sqrt() / 2           # sqrt(8) = 2 sqrt(2)
-        assert isinstance(r2, Quad) and abs(val(r2) - mp.sqrt(2)) < mp.mpf(10) ** -60
-        x = Quad(PI, 1)                      # pi + sqrt(2)
-        assert (x * x).sqrt() == x
-        assert (x * x.inverse() - 1).is_zero()
-        assert abs(val(x / (PI - 3)) - (mp.pi + mp.sqrt(2)) / (mp.pi - 3)) < mp.mpf(10) ** -60
-        assert (x - PI - r2).is_zero()
-        assert sp.simplify(x.to_sympy() - (sp.pi + sp.sqrt(2))) == 0
+    r2 = PiField(8).sqrt(2) / 2              # sqrt(8) = 2 sqrt(2), in Q(pi)(sqrt 2)
+    assert isinstance(r2, Quad) and abs(val(r2) - mp.sqrt(2)) < mp.mpf(10) ** -60
+    x = Quad(PI, 1, 2)                       # pi + sqrt(2)
+    assert (x * x).sqrt() == x
+    assert (x * x.inverse() - 1).is_zero()
+    assert abs(val(x / (PI - 3)) - (mp.pi + mp.sqrt(2)) / (mp.pi - 3)) < mp.mpf(10) ** -60
+    assert (x - PI - r2).is_zero()
+    assert sp.simplify(x.to_sympy() - (sp.pi + sp.sqrt(2))) == 0
     with pytest.raises(FieldExtensionError):
-        PiField(8).sqrt()
+        PiField(8).sqrt()                    # no extension given: not in Q(pi)
+    with pytest.raises(ValueError):
+        Quad(PI, 1)                          # an element carries its field (no global)
 
 
 # ----------------------------------------------------------- series
@@ -92,19 +93,18 @@ def test_series_functions_match_mpmath():
     """sqrt, inverse, atan and atan2 of series against mpmath at eps = 1e-4."""
     e = mp.mpf("1e-4")
     N = 12
-    with series_cap(N):
-        x = Series(0, [4, PiField(1) / 3, -2, PI])          # 4 + eps/3 - 2 eps^2 + pi eps^3
-        y = Series(1, [1, -PI, Fraction(1, 5)])              # eps - pi eps^2 + eps^3/5
-        xv, yv = ser_at(x, e), ser_at(y, e)
-        checks = [
-            (x.sqrt(), mp.sqrt(xv)),
-            (x.inverse(), 1 / xv),
-            (y.atan_small(), mp.atan(yv)),
-            (atan2_series(y, x), mp.atan2(yv, xv)),            # near 0
-            (atan2_series(x, y), mp.atan2(xv, yv)),            # near pi/2
-            (atan2_series(y, -x), mp.atan2(yv, -xv)),          # near pi
-            ((x * x.shift(-2)).sqrt(), mp.sqrt(xv * xv / e**2)),
-        ]
+    x = Series(0, [4, PiField(1) / 3, -2, PI]).truncate(N)  # 4 + eps/3 - 2 eps^2 + pi eps^3
+    y = Series(1, [1, -PI, Fraction(1, 5)]).truncate(N)      # eps - pi eps^2 + eps^3/5
+    xv, yv = ser_at(x, e), ser_at(y, e)
+    checks = [
+        (x.sqrt(), mp.sqrt(xv)),
+        (x.inverse(), 1 / xv),
+        (y.atan_small(), mp.atan(yv)),
+        (atan2_series(y, x), mp.atan2(yv, xv)),            # near 0
+        (atan2_series(x, y), mp.atan2(xv, yv)),            # near pi/2
+        (atan2_series(y, -x), mp.atan2(yv, -xv)),          # near pi
+        ((x * x.shift(-2)).sqrt(), mp.sqrt(xv * xv / e**2)),
+    ]
     for s, ref in checks:
         assert s.prec >= N - 2
         # a wrong coefficient of eps^(prec-1) larger than 1 would exceed this
@@ -116,9 +116,8 @@ def test_series_backend_matches_mpmath_evaluation():
     R = ReducedSystem("d-1,1")
     path = [Series(0, [1, 0, 0, 0, Fraction(5, 2)]), Series(4, [-1]),
             Series(0, [-1, 0, 3]), Series(2, [2]), Series(2, [1, PI])]
-    with series_cap(16):
-        L = evaluate_reduced(R, path, "loss")
-        g = evaluate_reduced(R, path, "gradient")
+    L = evaluate_reduced(R, path, "loss", cap=16)
+    g = evaluate_reduced(R, path, "gradient", cap=16)
     for d in (10**4, 10**6):
         e = 1 / mp.sqrt(d)
         point = [ser_at(s, e) for s in path]
@@ -312,13 +311,21 @@ def test_json_strings_are_sympy_parsable(bounded):
 def test_cli_series_and_errors(capsys):
     from symbolic.cli.main import main
 
-    assert main(["series", "--family", "bounded-d", "--order", "1", "--no-eigenvalues"]) == 0
+    assert main(["series", "--family", "bounded-d", "--order", "1", "--no-eigenvalues",
+                 "--json", "--quiet"]) == 0
     data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == "relusym.series/1"
     assert data["loss"][0] in ("1/2 - 1/pi", "-1/pi + 1/2")
+    assert main(["series", "--family", "bounded-d", "--order", "1", "--no-eigenvalues",
+                 "--format", "json"]) == 0  # deprecated alias
+    cap = capsys.readouterr()
+    assert json.loads(cap.out)["loss"] == data["loss"] and "deprecated" in cap.err
+    assert main(["series", "--family", "bounded-d", "--order", "1", "--no-eigenvalues"]) == 0
+    assert "L = (1/2 - 1/pi)" in capsys.readouterr().out.replace("-1/pi + 1/2", "1/2 - 1/pi")
     assert main(["series", "--family", "no-such-family"]) == 2
     assert main(["series", "--isotropy", "d", "--start", "D1=1"]) == 2
     assert main(["series", "--isotropy", "d", "--start", "D1=-0.8,O1=0.2", "--order", "1",
-                 "--no-eigenvalues", "--format", "latex"]) == 0
+                 "--no-eigenvalues", "--latex"]) == 0
     assert r"\varepsilon" in capsys.readouterr().out
 
 
@@ -378,3 +385,103 @@ def test_d22_eigenvalues_vs_spectrum():
     assert len(ev) == 19  # DESIGN 3 counts 19 distinct eigenvalues at Delta(S_8 x S_2)
     R, sols = _numeric("spurious-d-2,2", [10**4, 10**6])
     _check_eigen_vs_spectrum(fs, ev, "d-2,2", None, [10**4, 10**6], sols)
+
+
+# ----------------------------------------------------------- issue 19: engines, cache, output
+def _same_series(a, b):
+    return a.v == b.v and a.prec == b.prec and len(a.c) == len(b.c) and all(
+        x == y for x, y in zip(a.c, b.c, strict=True))
+
+
+_QUICK_FAMILIES = {"global-minimum", "spurious-d-1,1", "bounded-d"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=() if n in _QUICK_FAMILIES else pytest.mark.slow)
+    for n in __import__("symbolic.families", fromlist=["FAMILIES"]).FAMILIES])
+def test_engines_give_identical_coefficients(name):
+    """The pair-type series backend and the expanded reference route (the previous
+    implementation's evaluation, monomial by monomial) give exactly the same series."""
+    new = family_series(name, 2, fit=False, check=False, cache=False)
+    old = family_series(name, 2, fit=False, check=False, cache=False, engine="expanded")
+    assert new.field_q == old.field_q
+    for a, b in zip(new.theta, old.theta, strict=True):
+        assert _same_series(a, b)
+    assert _same_series(new.loss_series(), old.loss_series())
+
+
+@pytest.mark.slow
+def test_engines_identical_eigenvalues_d11():
+    fs_new = family_series("spurious-d-1,1", 1, fit=False, check=False, cache=False)
+    fs_old = family_series("spurious-d-1,1", 1, fit=False, check=False, cache=False,
+                           engine="expanded")
+    ev_new, ev_old = fs_new.eigenvalues(), fs_old.eigenvalues()
+    assert len(ev_new) == len(ev_old) == 12
+    for a, b in zip(ev_new, ev_old, strict=True):
+        assert a["irrep"] == b["irrep"] and _same_series(a["series"], b["series"])
+
+
+def test_incremental_orders_and_disk_cache(tmp_path, monkeypatch):
+    """Order 4 continues the stored order-2 solution (one or two Newton steps) and equals
+    a cold order-4 computation; a lower order is then served from the cache."""
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
+    f2 = family_series("bounded-d", 2, fit=False, check=False)
+    assert any(tmp_path.glob("series-*.json"))
+    f4 = family_series("bounded-d", 4, fit=False, check=False)
+    assert f4.newton_steps[:len(f2.newton_steps)] == f2.newton_steps
+    assert len(f4.newton_steps) - len(f2.newton_steps) <= 2
+    cold = family_series("bounded-d", 4, fit=False, check=False, cache=False)
+    for a, b in zip(f4.theta, cold.theta, strict=True):
+        assert _same_series(a, b)
+    f3 = family_series("bounded-d", 3, fit=False, check=False)
+    assert f3.newton_steps == f4.newton_steps and f3.order == 3
+    monkeypatch.setenv("RELUSYM_CACHE", "0")
+    off = family_series("bounded-d", 2, fit=False, check=False)
+    assert len(off.newton_steps) < len(f4.newton_steps)  # computed, not read
+
+
+def test_validation_rejects_a_wrong_coefficient(bounded):
+    """check_branch/truncation_slopes fail on a series with one wrong coefficient."""
+    import copy
+
+    from symbolic.series import check_branch
+
+    bad = copy.copy(bounded)
+    t = bad.theta[0]
+    cs = list(t.c)
+    cs[3 - t.v] = cs[3 - t.v] + Fraction(1, 7)  # eps^3 coefficient of D1
+    bad.theta = [Series(t.v, cs, t.prec)] + list(bounded.theta[1:])
+    bad._cache = {}
+    with pytest.raises(RelusymError, match="not printed"):
+        check_branch(bad)
+    ok = check_branch(bounded)
+    assert all(abs(f - k) < 0.5 for f, k in ok["slopes"].values() if f is not None)
+
+
+def test_series_result_renderings():
+    from symbolic.export.latex import LINE_WIDTH, visible_width
+    from symbolic.series import SeriesResult, series_result
+
+    res = series_result("spurious-d-1,1", 4, eigenvalues=False, progress=False)
+    assert isinstance(res, SeriesResult)
+    doc = json.loads(res.dumps())  # schema.dumps refuses floats
+    assert doc["schema"] == "relusym.series/1" and doc["order"] == 4
+    assert all(v["fitted"] is None or isinstance(v["fitted"], str)
+               for v in doc["truncation_slopes"].values())
+    lines = res.latex_lines()
+    assert len(lines) > len(res.series.names) + 1  # long sums broken over lines
+    assert max(visible_width(ln) for ln in lines) <= LINE_WIDTH + 40
+    assert res._repr_latex_().startswith("$$\\begin{aligned}")
+    assert "<pre>" in res._repr_html_() and "eps" in res.text()
+    with pytest.raises(RelusymError):
+        series_result("spurious-d-1,1", 41)
+
+
+@pytest.mark.slow
+def test_report_section_quick():
+    from symbolic.series import report_section
+
+    sec = report_section(quick=True)
+    assert sec.claims and all(c.verdict == "pass" for c in sec.claims), [
+        (c.claim, c.verdict, c.detail) for c in sec.claims if c.verdict != "pass"]
+    assert sec.equations and sec.tables

@@ -79,3 +79,43 @@ def test_track_rejects_non_numbers(bad):
 
     with pytest.raises(RelusymError, match="not a number"):
         track("d", {"D1": bad, "O1": "0"}, 10, 12, digits=20, progress=False)
+
+
+def test_fix_index_matches_full_matrix_inertia_on_fix():
+    """Morse index on Fix(H) from the reduced pencil vs an independent count: the
+    eigenvalues of E H E^T / |orbit| (full 10 x 10 Hessian restricted to Fix(H))."""
+    import numpy as np
+
+    from symbolic import model
+    from symbolic.families import FAMILIES
+    from symbolic.groups import parse_isotropy
+    from symbolic.track import fix_index
+
+    for name in ("spurious-d-1,1", "saddle-d-1,1"):
+        f = FAMILIES[name]
+        r = newton(f.isotropy, f.seed_values, 10, digits=30)
+        fs = parse_isotropy(f.isotropy)
+        W = np.array(fs.matrix([float(v) for v in r.values], 10), dtype=float)
+        H = model.hessian(W, backend="numpy")
+        E = np.array([m.ravel() for m in fs.orbit_masks(10).values()], dtype=float)
+        E /= np.linalg.norm(E, axis=1)[:, None]  # orthonormal basis of Fix(H)
+        ev = np.linalg.eigvalsh(E @ H @ E.T)
+        assert fix_index(fs, r.values, 10) == int(np.sum(ev < 0)) == f.fix_index
+
+
+def test_point_at_is_cached_on_disk(tmp_path, monkeypatch):
+    from symbolic import track as T
+
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
+    T._point_at.cache_clear()
+    seed = {"D1": "-0.800304034462803127923003428349945846",
+            "O1": "0.198476522490322555682880239238140531"}
+    a = T.point_at("d", seed, 10, 12, digits=20)
+    assert len(list(tmp_path.glob("point-*.json"))) == 1
+    T._point_at.cache_clear()
+    calls = []
+    monkeypatch.setattr(T, "track", lambda *a, **k: calls.append(1))
+    assert T.point_at("d", seed, 10, 12, digits=20) == a and not calls  # from disk
+    b = track("d", seed, 10, 12, digits=20, progress=False).points[-1].values
+    with mpmath.workdps(40):
+        assert abs(mpmath.mpf(a[0]) - b[0]) < mpmath.mpf(10) ** -20

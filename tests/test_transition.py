@@ -62,7 +62,8 @@ def test_cli_transition(capsys):
 
     from symbolic.cli.main import main
 
-    assert main(["transition", "--family", "spurious-d-1,1", "--dmin", "5", "--dmax", "6"]) == 0
+    assert main(["transition", "--family", "spurious-d-1,1", "--dmin", "5", "--dmax", "6",
+                 "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["transitions"][0]["d"].startswith("5.58550524742588000694")
     assert main(["transition", "--family", "nope"]) == 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from symbolic.formatting import short
@@ -35,6 +34,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--certify", action="store_true",
                    help="certify every point with interval arithmetic")
+    p.add_argument("--workers", default="1",
+                   help="processes for refinement, spectrum and certificates (default 1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -75,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         max_starts = parse_int(args.max_starts, "--max-starts")
         if max_starts < 1:
             raise RelusymError(f"--max-starts {max_starts}: use a positive integer")
+    workers = parse_int(args.workers, "--workers")
+    if workers < 1 or workers > 64:
+        raise RelusymError(f"--workers {workers}: use 1..64")
     d = parse_d(args.d)
     if args.certify:
         try:
@@ -85,26 +89,17 @@ def run(args: argparse.Namespace) -> int:
     c = census(iso, d, digits=args.digits, starts=starts, seed=seed,
                progress=False if args.quiet else None, certify=args.certify,
                deflation=not args.no_deflation, coarse_seeds=not args.no_coarse_seeds,
-               max_starts=max_starts)
+               max_starts=max_starts, workers=workers)
     out = c.to_json()
     out["d_exact"] = out["d"]
     out["d"] = str(args.d).strip()
     if args.json:
-        print(json.dumps(out, indent=2, default=_json_default))
+        from symbolic.schema import dumps
+
+        print(dumps("census", out))
         return 0
     _print_table(out, args.digits)
     return 0
-
-
-def _json_default(o):
-    """Exact numbers that reach JSON: rationals as ``p/q`` strings, numpy scalars as numbers."""
-    from fractions import Fraction
-
-    if isinstance(o, Fraction):
-        return str(o.numerator) if o.denominator == 1 else f"{o.numerator}/{o.denominator}"
-    if hasattr(o, "item"):
-        return o.item()
-    return str(o)
 
 
 def _print_table(out: dict, digits: int) -> None:

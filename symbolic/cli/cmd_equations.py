@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
+
+from symbolic.cli.matrix_io import add_output_options, emit
 
 __all__ = ["register"]
 
@@ -17,7 +18,9 @@ def register(subparsers) -> None:
         "Example: relusym equations --isotropy d-1,1 --format latex",
     )
     p.add_argument("--isotropy", required=True, help="isotropy, e.g. 'd-1,1'")
-    p.add_argument("--format", choices=["text", "latex", "json"], default="text")
+    p.add_argument("--format", choices=["text", "latex", "json"], default="text",
+                   help="text (default), latex, or json (the same as --json)")
+    add_output_options(p)
     p.add_argument("--d", help="substitute a value of d (default: keep d symbolic)")
     p.add_argument("--document", action="store_true",
                    help="with --format latex: a complete compilable document")
@@ -27,6 +30,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     import sympy as sp
 
+    from symbolic.formatting import exact_str
     from symbolic.groups import D_SYMBOL, parse_d, parse_isotropy
     from symbolic.reduced import reduced_system
 
@@ -35,29 +39,33 @@ def run(args: argparse.Namespace) -> int:
     if args.d is not None:
         d = parse_d(args.d)
         space.check_d(d)
+    if args.format == "json":
+        args.json = True
     if args.format == "latex":
         from symbolic.export.latex import equations_latex, latex_document
 
         print(latex_document(space, d=d) if args.document else equations_latex(space, d=d))
         return 0
     rs = reduced_system(space.label)
-    sub = {} if d is None else {D_SYMBOL: sp.Rational(str(d))}
+    sub = {} if d is None else {D_SYMBOL: sp.Rational(d.numerator, d.denominator)}
     loss = rs.loss_expr.subs(sub)
     grads = [g.subs(sub) for g in rs.gradient_exprs]
-    if args.format == "json":
-        print(json.dumps({
-            "isotropy": space.label,
-            "d": "d" if d is None else str(args.d),
-            "parameters": [{"name": q.name, "latex": q.latex,
-                            "orbit_size": str(q.orbit_size)} for q in space.params],
-            "loss": str(loss),
-            "equations": {q.name: str(g) for q, g in zip(space.params, grads, strict=True)},
-        }, indent=2))
-        return 0
-    print(f"Fix({space.label}): {space.dim} parameters (independent of d)")
-    for q in space.params:
-        print(f"  {q.name:6} orbit size {sp.factor(q.orbit_size)}")
-    print(f"\nloss = {loss}\n")
-    for q, g in zip(space.params, grads, strict=True):
-        print(f"d loss / d {q.name} = {g} = 0\n")
+    out = {
+        "isotropy": space.label,
+        "d": "d" if d is None else exact_str(d),
+        "parameters": [{"name": q.name, "latex": q.latex,
+                        "orbit_size": str(q.orbit_size)} for q in space.params],
+        "loss": str(loss),
+        "equations": {q.name: str(g) for q, g in zip(space.params, grads, strict=True)},
+    }
+
+    def text() -> str:
+        lines = [f"Fix({space.label}): {space.dim} parameters (independent of d)"]
+        lines += [f"  {q.name:6} orbit size {sp.factor(q.orbit_size)}" for q in space.params]
+        lines.append(f"\nloss = {loss}\n")
+        lines += [f"d loss / d {q.name} = {g} = 0\n"
+                  for q, g in zip(space.params, grads, strict=True)]
+        return "\n".join(lines)
+
+    emit(args, "equations", out, text)
     return 0

@@ -7,11 +7,11 @@ for small k, d and as an independent check of the reduced computations.
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 
-from symbolic.errors import PrecisionError, ShapeError
+from symbolic.cli.matrix_io import add_output_options, emit
+from symbolic.errors import ShapeError
 
 __all__ = ["register", "MAX_PARAMS"]
 
@@ -36,10 +36,12 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for --W random")
     p.add_argument("--V", help="target: a JSON file with a list of rows (default I_d)")
     p.add_argument("--backend", choices=["numpy", "mpmath", "arb"], default="mpmath",
-                   help="mpmath (default; at digits + 10 dps), arb (balls; the loss also "
-                   "as a rigorous enclosure; spectrum from midpoints) or numpy (float64)")
-    p.add_argument("--digits", type=int, default=20, help="significant digits (default 20)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+                   help="mpmath (default; working precision from --digits and d), arb "
+                   "(balls; the loss also as a rigorous enclosure; spectrum from "
+                   "midpoints) or numpy (float64)")
+    p.add_argument("--digits", default="20", help="significant digits of the answer, "
+                   "10..500 (default 20)")
+    add_output_options(p)
     p.set_defaults(func=run)
 
 
@@ -61,23 +63,16 @@ def _check_size(k: int, d: int, backend: str) -> None:
             "spectrum --isotropy H --d D --params ...")
 
 
-def _group(values, tol):
-    out: list[list] = []
-    for v in sorted(values):
-        if out and abs(v - out[-1][0]) <= tol * max(1, abs(v)):
-            out[-1][1] += 1
-        else:
-            out.append([v, 1])
-    return out
 
 
 def run(args: argparse.Namespace) -> int:
     from symbolic import model
-    from symbolic.backends import get_backend
-    from symbolic.formatting import decimal
+    from symbolic.backends import MpmathBackend, NumpyBackend, get_backend, symmetric_eigen
+    from symbolic.formatting import decimal, loss_decimal
+    from symbolic.precision import check_digits, working_digits
+    from symbolic.spectrum import group_eigenvalues
 
-    if not 1 <= args.digits <= 1000:
-        raise PrecisionError(f"--digits {args.digits}: use 1..1000")
+    args.digits = check_digits(args.digits, "--digits")
     if args.W in ("identity", "random"):
         if not args.d or args.d < 1:
             raise ShapeError(f"--W {args.W} needs --d >= 1")
@@ -102,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     if V is not None and len(V[0]) != d:
         raise ShapeError(f"V has width {len(V[0])} but W has width {d}")
     _check_size(k, d, args.backend)
-    be, dps = args.backend, args.digits + 10
+    be = args.backend
+    dps = working_digits(args.digits, d, "spectrum")
     backend = get_backend(be, dps=dps)  # one backend (one private precision) for all
     L = model.loss(W, V, backend=backend)
     g = model.gradient(W, V, backend=backend)
@@ -111,53 +107,53 @@ def run(args: argparse.Namespace) -> int:
     if be == "numpy" or n > 150:
         Hf = np.array(H, dtype=float) if be != "arb" else \
             np.array([[float(x.mid()) for x in row] for row in H])
-        ev = list(np.linalg.eigvalsh((Hf + Hf.T) / 2))
+        ev = list(symmetric_eigen(Hf, backend=NumpyBackend()))
         gnorm = float(np.sqrt(np.sum(np.array(g, dtype=float) ** 2)))
         tol = 1e-9
         fmt = lambda x: repr(float(x))  # noqa: E731
         note = "float64 eigvalsh"
     else:
-        if be == "mpmath":
-            mp = backend.mp  # the backend's private context at digits + 10 dps
-        else:
-            import mpmath
+        from symbolic.backends import mpf_from_arb
 
-            mp = mpmath.MPContext()
-            mp.dps = dps
-        if be == "arb":
-            conv = lambda x: mp.mpf(x.mid().str(dps + 5, radius=False))  # noqa: E731
-        else:
-            conv = mp.mpf
-        Hm = mp.matrix([[conv(x) for x in row] for row in H])
-        ev = list(mp.eigsy(Hm, eigvals_only=True))
+        ebe = backend if be == "mpmath" else MpmathBackend(dps)
+        mp = ebe.mp
+
+        def conv(x):
+            return mpf_from_arb(x, mp) if be == "arb" else x
+
+        ev = symmetric_eigen([[conv(x) for x in row] for row in H], backend=ebe)
         gnorm = mp.sqrt(sum(conv(x) ** 2 for x in np.ravel(g)))
-        # eigsy at digits + 10 dps is accurate far beyond the printed digits, so the
-        # grouping tolerance separates every pair that differs in the printed digits
+        # eigsy at the working precision is accurate far beyond the printed digits, so
+        # the grouping tolerance separates every pair that differs in the printed digits
         tol = mp.mpf(10) ** (-(args.digits + 3))
         fmt = lambda x: decimal(x, args.digits)  # noqa: E731
         note = f"mpmath eigsy at {dps} digits"
-    groups = _group(ev, tol)
-    Lstr = decimal(L, args.digits) if be != "numpy" else repr(float(L))
+    groups = group_eigenvalues(ev, tol)
+    Lstr = loss_decimal(L, args.digits) if be != "numpy" else repr(float(L))
     out = {
         "k": k, "d": d, "backend": be, "loss": Lstr,
         "gradient_norm": fmt(gnorm),
         "spectrum": [{"value": fmt(v), "multiplicity": m} for v, m in groups],
         "spectrum_method": note,
+        "digits": args.digits,
+        "working_digits": dps if be != "numpy" else 16,
     }
     if be == "arb":
-        from symbolic.formatting import interval
+        from symbolic.formatting import enclosure
 
-        out["loss_enclosure"] = interval(L, args.digits)
-    if args.json:
-        print(json.dumps(out, indent=2))
-        return 0
-    print(f"W: {out['k']} x {out['d']}, backend {be}")
-    print(f"loss          {Lstr}")
-    if "loss_enclosure" in out:
-        lo, hi = out["loss_enclosure"]
-        print(f"loss in       [{lo}, {hi}] (rigorous)")
-    print(f"|grad L|      {out['gradient_norm']}")
-    print(f"Hessian spectrum ({note}): {len(groups)} distinct eigenvalues")
-    for s in out["spectrum"]:
-        print(f"  {s['value']:>{args.digits + 8}}  x {s['multiplicity']}")
+        # a loss is >= 0: the enclosure is intersected with [0, oo) (outward rounding)
+        out["loss_enclosure"] = enclosure(L, args.digits, nonnegative=True)
+
+    def text() -> str:
+        lines = [f"W: {out['k']} x {out['d']}, backend {be}", f"loss          {Lstr}"]
+        if "loss_enclosure" in out:
+            lo, hi = out["loss_enclosure"]
+            lines.append(f"loss in       [{lo}, {hi}] (rigorous)")
+        lines.append(f"|grad L|      {out['gradient_norm']}")
+        lines.append(f"Hessian spectrum ({note}): {len(groups)} distinct eigenvalues")
+        lines += [f"  {s['value']:>{args.digits + 8}}  x {s['multiplicity']}"
+                  for s in out["spectrum"]]
+        return "\n".join(lines)
+
+    emit(args, "evaluate", out, text)
     return 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from symbolic.cli.matrix_io import add_output_options, emit
 from symbolic.errors import ShapeError
 
 __all__ = ["register"]
+
+#: Most digits of a detected parameter (the entries are read at 60 digits).
+MAX_ISOTROPY_DIGITS = 50
 
 
 def register(subparsers) -> None:
@@ -21,8 +24,9 @@ def register(subparsers) -> None:
     p.add_argument("--W", required=True,
                    help="JSON file: a list of rows (numbers or decimal strings), k x d, k >= d")
     p.add_argument("--tol", type=float, default=1e-8, help="tolerance for equal entries")
-    p.add_argument("--digits", type=int, default=20, help="digits of the printed parameters")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--digits", default="20", help="significant digits of the printed "
+                   f"parameters, 10..{MAX_ISOTROPY_DIGITS} (default 20)")
+    add_output_options(p)
     p.set_defaults(func=run)
 
 
@@ -43,26 +47,31 @@ def run(args: argparse.Namespace) -> int:
     import mpmath
 
     from symbolic.detect import detect_isotropy
-    from symbolic.errors import RelusymError
+    from symbolic.errors import PrecisionError, RelusymError
+    from symbolic.precision import check_digits
 
-    if not 1 <= args.digits <= 50:
-        raise RelusymError(f"--digits {args.digits}: use 1..50")
+    digits = check_digits(args.digits, "--digits")
+    if digits > MAX_ISOTROPY_DIGITS:
+        raise PrecisionError(f"--digits = {digits}: must be at most {MAX_ISOTROPY_DIGITS} "
+                             "for a detected parameter")
     import math
 
     if not (args.tol > 0 and math.isfinite(args.tol)):
         raise RelusymError(f"--tol {args.tol}: must be a positive finite number")
     mp = mpmath.MPContext()
-    mp.dps = 50
+    mp.dps = 60
     W = read_matrix(args.W, mp)
     det = detect_isotropy(W, tol=args.tol)
-    out = det.to_json(args.digits)
-    if args.json:
-        print(json.dumps(out, indent=2))
-        return 0
-    print(f"isotropy {det.spec}  ({det.space.dim} parameters, k = {len(W)}, d = {len(W[0])})")
-    for k, v in out["parameters"].items():
-        print(f"  {k:6} {v}")
-    print(f"row permutation    {det.row_perm}")
-    print(f"column permutation {det.col_perm}")
-    print(f"max deviation from block form: {det.deviation:.2e}")
+    out = {**det.to_json(digits), "k": len(W), "d": len(W[0]), "digits": digits,
+           "tol": repr(float(args.tol))}
+
+    def text() -> str:
+        lines = [f"isotropy {det.spec}  ({det.space.dim} parameters, k = {len(W)}, "
+                 f"d = {len(W[0])})"]
+        lines += [f"  {k:6} {v}" for k, v in out["params"].items()]
+        lines += [f"row permutation    {det.row_perm}", f"column permutation {det.col_perm}",
+                  f"max deviation from block form: {det.deviation:.2e}"]
+        return "\n".join(lines)
+
+    emit(args, "isotropy", out, text)
     return 0

@@ -1,4 +1,4 @@
-"""``relusym report``: the main job -- every catalogued family at one d, certified."""
+"""``relusym report``: the main job -- the seed papers' claims, reproduced and verified."""
 
 from __future__ import annotations
 
@@ -11,26 +11,43 @@ __all__ = ["register"]
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "report",
-        help="certified report on every catalogued family at one d (the main job)",
-        description="Follow every family of the catalogue to --d, certify it (existence, "
-        "uniqueness, type), list spectra, exact loss expansions and the fractional d "
-        "where families change type; write JSON, Markdown and LaTeX to --out.",
+        help="the main job: every seed paper's claims reproduced (PDF, HTML, Markdown, JSON)",
+        description="Certify every catalogued family at --d, then compute every report "
+        "section (Hessian spectra, agreement of spectra, fractional critical dimensions, "
+        "loss series, and the sections of the application modules); write report.json, "
+        "report.md, report.html, report.tex, report.pdf (when pdflatex is installed) and "
+        "the figures into --out. Exit 1 when a claim fails or no family is certified.",
     )
     p.add_argument("--d", default="10", help="dimension (integer, decimal, 1e6; default 10)")
     p.add_argument("--digits", type=int, default=30, help="significant digits (default 30)")
     p.add_argument("--out", default="relusym-report", help="output folder")
     p.add_argument("--family", action="append", help="only these families (repeatable)")
     p.add_argument("--series-order", type=int, default=3, help="order of loss series (0: none)")
-    p.add_argument("--no-transitions", action="store_true", help="skip the transition search")
+    p.add_argument("--no-transitions", action="store_true",
+                   help="skip the transition search of the catalogue table")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="quick", action="store_true", default=True,
+                      help="the README's main job: a few minutes on 2 cores (default)")
+    mode.add_argument("--full", dest="quick", action="store_false",
+                      help="more dimensions, families and series orders (longer)")
+    p.add_argument("--no-sections", action="store_true",
+                   help="only the catalogue table (no paper sections, figures or PDF)")
+    p.add_argument("--workers", default="2", help="processes for the sections (default 2)")
+    p.add_argument("--resume", action="store_true",
+                   help="reuse the sections already stored in --out/sections/")
+    p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
+    p.add_argument("--json", action="store_true", help="print the JSON document")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate every input (digits, series order, d, family names, the output folder)
-    before computing; exit 1 with a message when every family failed."""
+    """Validate every input (digits, series order, d, family names, workers, the output
+    folder) before computing; exit 1 when every family failed or a claim failed."""
     from symbolic.errors import RelusymError
     from symbolic.families import family
     from symbolic.groups import parse_d
+    from symbolic.parsing import parse_int
     from symbolic.report import (
         MAX_SERIES_ORDER,
         build_report,
@@ -38,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         prepare_out_dir,
         write_report,
     )
+    from symbolic.schema import dumps
     from symbolic.solve import check_digits
 
     check_digits(args.digits)
@@ -47,26 +65,65 @@ def run(args: argparse.Namespace) -> int:
     parse_d(args.d)
     for name in args.family or []:
         family(name)
+    workers = parse_int(args.workers, "--workers", minimum=1, maximum=64)
     prepare_out_dir(args.out)
-    print(f"relusym report at d = {args.d} ({args.digits} digits)", file=sys.stderr)
+    quiet = args.quiet
+
+    def log(s: str) -> None:
+        if not quiet:
+            print(s, file=sys.stderr)
+
+    log(f"relusym report at d = {args.d} ({args.digits} digits, "
+        f"{'quick' if args.quick else 'full'})")
+    sections = not args.no_sections
     rep = build_report(args.d, digits=args.digits, families=args.family,
                        series_order=args.series_order,
-                       transitions=not args.no_transitions,
-                       log=lambda s: print(s, file=sys.stderr))
-    files = write_report(rep, args.out)
-    print(markdown(rep))
-    print("written: " + ", ".join(str(f) for f in files))
+                       transitions=not args.no_transitions and not sections,
+                       log=log, sections=sections, quick=args.quick, out_dir=args.out,
+                       workers=workers, progress=not quiet, resume=args.resume)
+    files = write_report(rep, args.out, pdf=sections and not args.no_pdf)
+    if args.json:
+        print(dumps("report", rep))
+    else:
+        print(markdown(rep) if not sections else _short(rep))
+    log("written: " + ", ".join(str(f) for f in files))
+    tex = rep.get("latex")
+    if tex:
+        if tex.get("pdf"):
+            log(f"pdflatex: {tex['overfull_hbox']} overfull \\hbox warnings")
+        else:
+            log(f"relusym report: warning: no PDF: {tex.get('error')}")
     fams = rep["families"]
     bad = [e for e in fams if "error" in e or e["certificate"]["verdict"] != "proved"]
     for e in bad:
         why = e["error"] if "error" in e else \
             f"{e['certificate']['verdict']}: {e['certificate']['reason']}"
         print(f"  not certified: {e['name']}: {why}", file=sys.stderr)
+    failed = [(s["title"], c["claim"]) for s in rep["sections"] for c in s["claims"]
+              if c["verdict"] == "fail"]
+    for t, c in failed:
+        print(f"  FAILED claim: {t}: {c}", file=sys.stderr)
     if bad and len(bad) == len(fams):
         print(f"relusym report: error: no family could be certified at d = {args.d} "
               "(every family failed; reasons above)", file=sys.stderr)
+        return 1
+    if failed:
+        print(f"relusym report: error: {len(failed)} claim(s) failed (listed above)",
+              file=sys.stderr)
         return 1
     if bad:
         print(f"relusym report: warning: {len(bad)} of {len(fams)} families not "
               "certified (reasons above)", file=sys.stderr)
     return 0
+
+
+def _short(rep: dict) -> str:
+    """One line per section: verdict and claim counts."""
+    s = rep["summary"]
+    lines = [f"relusym report at d = {rep['d']} ({rep['mode']}): {s['pass']} pass, "
+             f"{s['fail']} fail, {s['unknown']} unknown in {s['sections']} sections"]
+    for sec in rep["sections"]:
+        v = [c["verdict"] for c in sec["claims"]]
+        lines.append(f"  [{sec['verdict']:>7}] {sec['title']} ({v.count('pass')} pass, "
+                     f"{v.count('fail')} fail, {v.count('unknown')} unknown)")
+    return "\n".join(lines)

@@ -3,12 +3,14 @@
 Exact coefficients (sympy-parsable strings) of the parameters, the loss and
 every Hessian eigenvalue (per irreducible, with its multiplicity polynomial in
 ``d``); see :mod:`symbolic.series`. Before printing, the series is checked against
-its own branch (:func:`symbolic.series.check_branch`).
+its own branch (:func:`symbolic.series.check_branch`: values at large ``d`` and the
+fitted slope of the truncation error). Results are cached on disk
+(``RELUSYM_CACHE_DIR``; ``RELUSYM_CACHE=0`` disables).
 """
 
 from __future__ import annotations
 
-import json
+import sys
 
 from symbolic.errors import RelusymError
 
@@ -22,7 +24,7 @@ def register(subparsers) -> None:
         "series",
         help="Puiseux series in d^(-1/2) of a family: parameters, loss, eigenvalues",
         description="Exact expansion of a family of critical points in eps = d^(-1/2). "
-        "Example: relusym series --family spurious-d-1,1 --order 6 --format json",
+        "Example: relusym series --family spurious-d-1,1 --order 6 --json",
     )
     p.add_argument("--family", help="family name (see relusym families; old names such as "
                    "d-1,1 or bounded-Sd are accepted)")
@@ -32,7 +34,12 @@ def register(subparsers) -> None:
                    help="dimension of the seed point (with --isotropy; default 10)")
     p.add_argument("--order", default="6",
                    help=f"highest power of eps (0 to {MAX_ORDER}, default 6)")
-    p.add_argument("--format", choices=["json", "latex"], default="json")
+    p.add_argument("--json", action="store_true", help="JSON document (relusym.series/1)")
+    p.add_argument("--latex", action="store_true", help="LaTeX align* block")
+    p.add_argument("--format", choices=["json", "latex", "text"], default=None,
+                   help="deprecated: use --json or --latex")
+    p.add_argument("--out", default=None, help="also write the output to this file")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--no-eigenvalues", action="store_true",
                    help="skip the eigenvalue series (faster)")
     p.set_defaults(func=run)
@@ -41,13 +48,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from symbolic.cli.cmd_transition import resolve_family
     from symbolic.parsing import parse_int, parse_params
-    from symbolic.series import (
-        custom_family,
-        family_eigenvalues,
-        family_series,
-        series_json,
-        series_latex,
-    )
+    from symbolic.puiseux import FieldExtensionError
+    from symbolic.series import custom_family, series_result
 
     order = parse_int(args.order, "--order", minimum=0, maximum=MAX_ORDER)
     if args.isotropy and args.family:
@@ -67,24 +69,26 @@ def run(args) -> int:
         spec = resolve_family(args.family)
     else:
         raise RelusymError("give --family NAME or --isotropy S --start ...")
-    if args.no_eigenvalues:
-        fs, eig = family_series(spec, order, fit=True), None
-    else:
-        from symbolic.puiseux import FieldExtensionError
-
+    fmt = "json" if args.json else "latex" if args.latex else "text"
+    if args.format is not None:
+        print("relusym series: note: --format is deprecated; use --json or --latex",
+              file=sys.stderr)
+        fmt = args.format
+    progress = False if args.quiet else None
+    try:
+        res = series_result(spec, order, eigenvalues=not args.no_eigenvalues,
+                            progress=progress)
+    except FieldExtensionError as exc:
+        if args.no_eigenvalues:
+            raise RelusymError(f"series of {spec.name}: {exc}") from None
+        raise RelusymError(f"eigenvalue series of {spec.name}: {exc}; the parameter and "
+                           "loss series are available with --no-eigenvalues") from None
+    text = res.dumps() if fmt == "json" else res.latex() if fmt == "latex" else res.text()
+    print(text)
+    if args.out:
         try:
-            fs, eig = family_eigenvalues(spec, order)
-        except FieldExtensionError as exc:
-            raise RelusymError(f"eigenvalue series of {spec.name}: {exc}; the parameter and "
-                               "loss series are available with --no-eigenvalues") from None
-        if not fs.fitted_exponents and spec.exact is None:
-            from symbolic.reduced import ReducedSystem
-            from symbolic.series import fit_exponents
-
-            fs.fitted_exponents = fit_exponents(ReducedSystem(fs.space), spec, fs.limits,
-                                                sols=fs.numeric)
-    if args.format == "latex":
-        print(series_latex(fs, eig))
-    else:
-        print(json.dumps(series_json(fs, eig), indent=1))
+            with open(args.out, "w") as fh:
+                fh.write(text + "\n")
+        except OSError as exc:
+            raise RelusymError(f"cannot write {args.out}: {exc}") from None
     return 0

@@ -22,7 +22,25 @@ from symbolic.errors import RelusymError
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_modules(argv: list[str] | None) -> list[str]:
+    """The ``cmd_*`` modules to import: only the chosen subcommand's when the command line
+    names one (startup time: importing every command costs more than a warm command), all
+    of them for ``--help``, a bare ``relusym`` or an unknown name (argparse then lists the
+    valid ones)."""
+    import symbolic.cli as pkg
+
+    names = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)
+                   if m.name.startswith("cmd_"))
+    first = next((a for a in (argv or []) if not a.startswith("-")), None)
+    if first is not None and argv and argv[0] == first:
+        mod = "cmd_" + first.replace("-", "_")
+        if mod in names:
+            return [mod]
+    return names
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``argv`` only the named subcommand is registered."""
     parser = argparse.ArgumentParser(
         prog="relusym",
         description="Symmetry-reduced critical points, spectra, series and certificates "
@@ -30,12 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"relusym {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    import symbolic.cli as pkg
-
-    for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if mod.name.startswith("cmd_"):
-            module = importlib.import_module(f"symbolic.cli.{mod.name}")
-            module.register(sub)
+    for name in _command_modules(argv):
+        module = importlib.import_module(f"symbolic.cli.{name}")
+        module.register(sub)
     return parser
 
 
@@ -43,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; returns the exit code (0 ok, 2 bad input, 130 interrupted)."""
     command = "?"
     try:
-        parser = build_parser()
+        if argv is None:
+            argv = sys.argv[1:]
+        parser = build_parser(list(argv))
         args = parser.parse_args(argv)
         command = getattr(args, "command", None) or "?"
         if not getattr(args, "func", None):

@@ -21,6 +21,7 @@ the original expressions exactly (checked in ``tests/test_latex.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
@@ -33,6 +34,17 @@ __all__ = [
     "equations_latex",
     "latex_document",
     "symbol_names",
+    "pi_latex",
+    "visible_width",
+    "coefficient_lines",
+    "break_sum",
+    "series_terms",
+    "series_align",
+    "series_text",
+    "tex_text",
+    "report_latex",
+    "REPORT_PACKAGES",
+    "LINE_WIDTH",
 ]
 
 
@@ -217,3 +229,544 @@ def latex_document(space: FixedSpace | str, *, d=None) -> str:
         "criticality its critical points are critical points of $L$.\n"
         "{\\small\n" + equations_latex(space, d=d) + "}\n\\end{document}\n"
     )
+
+
+# ------------------------------------------------------------------ paper-ready math
+# Helpers for the report (:mod:`symbolic.report`): coefficients in Q(pi) (and
+# Q(pi)(sqrt q)) printed with the powers of pi sorted (``\pi - 2``, never
+# ``(-2 + \pi)``; ``\frac{1}{2} - \frac{2}{\pi^{2}}``), and long sums broken into
+# lines of an ``align*`` environment, one coefficient per line where long.
+
+_PI = sp.Symbol("PI_", positive=True)
+
+#: the line budget of :func:`break_sum` (left-hand side included), in printed characters
+#: as estimated by :func:`visible_width` (one unit is about 6.8 pt at 10 pt: 64 units are
+#: about 15.3 cm, inside the 17 cm text width of the report)
+LINE_WIDTH = 64
+
+
+def _poly_latex(poly: sp.Poly) -> str:
+    """A polynomial in pi (coefficients rational or in Q(sqrt q)) by descending degree."""
+    out = ""
+    for (k,), c in poly.terms():  # descending degree
+        term = sp.latex(sp.nsimplify(c) * sp.pi**k if not isinstance(c, sp.Basic)
+                        else c * sp.pi**k)
+        if isinstance(c, sp.Add):
+            term = rf"\left({sp.latex(c)}\right)" + (rf" \pi^{{{k}}}" if k > 1 else
+                                                      (r" \pi" if k == 1 else ""))
+        if not out:
+            out = term
+        elif term.startswith("-"):
+            out += " - " + term[1:].lstrip()
+        else:
+            out += " + " + term
+    return out or "0"
+
+
+def _laurent_terms(expr: sp.Expr) -> list[tuple[int, sp.Expr]] | None:
+    """``[(k, c_k)]`` with ``expr = sum c_k pi^k`` (c_k free of pi), or None."""
+    e = sp.expand(expr.xreplace({sp.pi: _PI}))
+    terms: dict[int, sp.Expr] = {}
+    for t in sp.Add.make_args(e):
+        c, k = t.as_coeff_exponent(_PI)
+        if c.has(_PI) or not k.is_integer:
+            return None
+        terms[int(k)] = terms.get(int(k), sp.S.Zero) + c
+    return sorted(((k, c) for k, c in terms.items() if c != 0), key=lambda t: -t[0])
+
+
+def _den_latex(den: sp.Expr) -> str:
+    """A denominator (a polynomial in ``_PI``) as a product: the constant, the power
+    of pi, then the other irreducible factors, each by descending powers of pi."""
+    c0, facs = sp.factor_list(sp.expand(den), _PI)
+    mono, other = [], []
+    for f, m in facs:
+        pf = sp.Poly(f, _PI)
+        if pf.as_expr() == _PI:
+            mono.append(r"\pi" if m == 1 else rf"\pi^{{{m}}}")
+            continue
+        ft = rf"\left({_poly_latex(pf.as_expr().xreplace({_PI: sp.pi}).as_poly(sp.pi))}\right)"
+        other.append(ft if m == 1 else rf"{ft}^{{{m}}}")
+    parts = ([sp.latex(c0)] if c0 != 1 else []) + mono + other
+    return " ".join(parts) or "1"
+
+
+def pi_latex(expr: Any) -> str:
+    r"""LaTeX of an exact number of ``Q(pi)`` (possibly with square roots) with the
+    powers of ``pi`` in descending order: ``\frac{\pi - 2}{4 \pi}``,
+    ``\frac{1}{2} - \frac{2}{\pi^{2}}``. Other expressions (with ``d``, ``\sqrt{..}``
+    of polynomials) fall back to sympy's ``rev-lex`` order, which also writes
+    ``\pi - 2``."""
+    expr = sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr
+    if expr.free_symbols:
+        return sp.latex(expr, order="rev-lex")
+    lt = _laurent_terms(expr)
+    if lt is not None:
+        out = ""
+        for k, c in lt:
+            t = sp.latex(c * sp.pi**k)
+            if isinstance(c, sp.Add):
+                ct = sp.latex(c, order="rev-lex")
+                pk = r"\pi" if abs(k) == 1 else rf"\pi^{{{abs(k)}}}"
+                t = (rf"\left({ct}\right)" if k == 0 else rf"\left({ct}\right) {pk}" if k > 0
+                     else rf"\left({ct}\right) \frac{{1}}{{{pk}}}")
+            out = t if not out else (out + " - " + t[1:].lstrip() if t.startswith("-")
+                                     else out + " + " + t)
+        return out or "0"
+    num, den = sp.fraction(sp.factor(sp.together(expr.xreplace({sp.pi: _PI}))))
+    sign = ""
+    try:
+        pn = sp.Poly(num, _PI)
+        if pn.LC().could_extract_minus_sign():
+            sign, pn = "-", -pn
+        ntex = _poly_latex(pn.as_expr().xreplace({_PI: sp.pi}).as_poly(sp.pi))
+        dtex = _den_latex(den)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError):
+        return sp.latex(expr, order="rev-lex")
+    return ntex if dtex == "1" and not sign else (
+        f"{sign}{ntex}" if dtex == "1" else rf"{sign}\frac{{{ntex}}}{{{dtex}}}")
+
+
+def visible_width(tex: str) -> float:
+    r"""A rough printed width of inline LaTeX math, in characters: commands count one
+    character, ``\frac{a}{b}`` the wider of ``a`` and ``b``, superscripts 0.7."""
+    import re
+
+    s = re.sub(r"\\(left|right|Bigl|Bigr|bigl|bigr|,|!|;|quad|qquad|displaystyle)", "", tex)
+
+    def frac(m: re.Match) -> str:
+        return "x" * int(max(visible_width(m.group(1)), visible_width(m.group(2))) + 0.5)
+
+    prev = None
+    while prev != s:  # innermost \frac{..}{..} first
+        prev = s
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", frac, s)
+    s = re.sub(r"\^\{([^{}]*)\}", lambda m: "x" * int(0.7 * len(m.group(1)) + 0.5), s)
+    s = re.sub(r"\\[a-zA-Z]+", "x", s)
+    s = s.replace("{", "").replace("}", "").replace("^", "").replace("_", "")
+    return float(len(s.replace(" ", "")) + 0.6 * s.count(" + ") + 0.6 * s.count(" - "))
+
+
+def _split_top(tex_terms: list[str], width: float) -> list[str]:
+    """Greedy line filling of signed terms (each starting with ``+`` or ``-``)."""
+    lines: list[str] = []
+    cur = ""
+    for t in tex_terms:
+        if cur and visible_width(cur + t) > width:
+            lines.append(cur)
+            cur = t
+        else:
+            cur = f"{cur} {t}" if cur else t
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def _signed(t: str) -> str:
+    t = t.strip()
+    return f"- {t[1:].lstrip()}" if t.startswith("-") else f"+ {t}"
+
+
+def coefficient_lines(c: Any, mono: str, width: float = LINE_WIDTH) -> list[str]:
+    r"""The term ``c \, mono`` as one or more signed lines (``+ ...``/``- ...``): one
+    line when it fits, else ``\frac{1}{den}\Bigl( ... \Bigr) mono`` with the numerator's
+    terms spread over several lines (descending powers of ``pi``)."""
+    c = sp.sympify(c)
+    tex = pi_latex(c)
+    lt = _laurent_terms(c) if not c.free_symbols else None
+    add = lt is not None and len(lt) > 1 and bool(mono)  # else one term or one fraction
+    body = rf"\left({tex}\right)" if add else tex
+    one = f"{body}\\,{mono}" if mono else body
+    if tex == "1" and mono:
+        one = mono
+    elif tex == "-1" and mono:
+        one = "-" + mono
+    if visible_width(one) <= width:
+        return [_signed(one)]
+    num, den = sp.fraction(sp.factor(sp.together(c.xreplace({sp.pi: _PI}))))
+    num, den = num.xreplace({_PI: sp.pi}), den
+    pre = "" if den == 1 else rf"\frac{{1}}{{{_den_latex(den)}}}"
+    nterms = sp.Poly(sp.expand(num.xreplace({sp.pi: _PI})), _PI).terms()
+    parts = [_signed(pi_latex(cf * sp.pi**k)) for (k,), cf in nterms]
+    if parts[0].startswith("+ "):
+        parts[0] = parts[0][2:]
+    parts[0] = rf"+ {pre}\Bigl({parts[0]}"
+    parts[-1] += rf"\Bigr)\,{mono}" if mono else r"\Bigr)"
+    return _split_top(parts, width)
+
+
+def break_sum(lhs: str, terms: list[str], *, width: float = LINE_WIDTH,
+              tail: str = "", lhs_width: float | None = None) -> str:
+    r"""``lhs &= t_1 + t_2 \\ &\quad + t_3 ...``: signed terms (``+ x``/``- x``) filled
+    greedily into lines (one ``align*`` row, continuation lines indented) so that the
+    left-hand side (``lhs_width``, default its own printed width) plus a line takes at
+    most ``width`` printed characters; ``tail`` (e.g. ``+ O(\varepsilon^5)``) ends it."""
+    lw = visible_width(lhs) if lhs_width is None else lhs_width
+    budget = max(20.0, width - lw - 3)
+    items = list(terms) + ([tail] if tail else [])
+    lines = _split_top(items, budget) if items else ["0"]
+    first = lines[0][2:] if lines[0].startswith("+ ") else lines[0]
+    return f"{lhs} &= {first}" + "".join(f" \\\\\n  &\\quad {ln}" for ln in lines[1:])
+
+
+def series_terms(s: Any, lo: int, hi: int, symbol: str = r"\varepsilon",
+                 width: float = LINE_WIDTH) -> tuple[list[str], str, int]:
+    r"""The signed LaTeX terms ``c_k \varepsilon^k`` (``lo <= k <= hi``, zero
+    coefficients skipped, every long coefficient on lines of its own) of a
+    :class:`~symbolic.puiseux.Series`, the ``O(...)`` tail (empty for an exact
+    series) and the highest order printed."""
+    import math
+
+    out: list[str] = []
+    top = hi
+    for k in range(lo, hi + 1):
+        if k >= s.prec:
+            top = k - 1
+            break
+        c = s.coeff(k)
+        if c.is_zero():
+            continue
+        mono = "" if k == 0 else (symbol if k == 1 else f"{symbol}^{{{k}}}")
+        out += coefficient_lines(c.to_sympy(), mono, width)
+    tail = "" if s.prec == math.inf else rf"+ O\bigl({symbol}^{{{top + 1}}}\bigr)"
+    return out, tail, top
+
+
+def series_align(rows: list[tuple[str, Any, int, int]], *, width: float = LINE_WIDTH) -> str:
+    r"""An ``align*`` body: one row ``lhs &= ...`` per ``(lhs, Series, lo, hi)``, long
+    sums broken over indented continuation lines (never one overfull line); the rows
+    share the alignment, so every line is budgeted with the widest left-hand side."""
+    lw = max((visible_width(r[0]) for r in rows), default=0.0)
+    out = []
+    for lhs, s, lo, hi in rows:
+        terms, tail, _ = series_terms(s, lo, hi, width=max(20.0, width - lw - 3))
+        out.append(break_sum(lhs, terms, width=width, tail=tail, lhs_width=lw))
+    return " \\\\\n".join(out)
+
+
+def series_text(s: Any, lo: int, hi: int, symbol: str = "eps") -> str:
+    """The same truncation as :func:`series_terms` in plain text (sympy syntax)."""
+    import math
+
+    parts = []
+    top = hi
+    for k in range(lo, hi + 1):
+        if k >= s.prec:
+            top = k - 1
+            break
+        c = s.coeff(k)
+        if c.is_zero():
+            continue
+        parts.append(f"({c.to_sympy()})*{symbol}**{k}" if k else f"({c.to_sympy()})")
+    tail = "" if s.prec == math.inf else f" + O({symbol}**{top + 1})"
+    return (" + ".join(parts) or "0") + tail
+
+
+# ------------------------------------------------------------------ the report document
+#: LaTeX packages of the report; all in Debian's texlive-latex-base (amssymb comes with
+#: its dependency texlive-base)
+REPORT_PACKAGES = ["amsmath", "amssymb", "graphicx", "longtable", "array"]
+
+
+def tex_text(s: object, breaks: bool = True) -> str:
+    r"""Plain text for LaTeX: special characters escaped. With ``breaks``, tokens that
+    are not plain words (numbers, identifiers, formulas in text) get ``\allowbreak``
+    after commas, slashes, ``=``, brackets and every 12 characters, so table cells wrap
+    instead of overflowing; plain words are left to TeX's hyphenation."""
+    import re
+
+    text = str(s)
+    power = re.compile(r"(?<![\w$])(pi|eps|[A-Za-z])\^(?:\((-?\d+(?:/\d+)?)\)|(-?\d+(?:/\d+)?))")
+    if power.search(text):  # d^(-1/2), d^2, pi^2, eps^3: as math
+        parts = power.split(text)
+        names = {"pi": r"\pi", "eps": r"\varepsilon"}
+        return "".join(tex_text(p, breaks) if i % 4 == 0 else
+                       (f"${names.get(p, p)}^{{{parts[i + 1] or parts[i + 2]}}}$"
+                        if i % 4 == 1 else "") for i, p in enumerate(parts))
+    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+             "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+             "|": r"\textbar{}"}
+    out = []
+    for tok in re.split(r"(\s+)", text):
+        if tok.isspace() or not tok:
+            out.append(tok)
+            continue
+        word = re.fullmatch(r"[A-Za-z'-]+[.,;:)]?", tok) is not None
+        pieces, run = [], 0
+        for ch in tok:
+            pieces.append(table.get(ch, ch))
+            run += 1
+            if breaks and not word and (ch in ",/=([" or run >= 12):
+                pieces.append(r"\allowbreak{}")
+                run = 0
+        out.append("".join(pieces))
+    return "".join(out)
+
+
+def _fig_path(path: str, base) -> str:
+    from pathlib import Path
+
+    p = Path(path)
+    if p.is_absolute() and base is not None:
+        try:
+            return str(p.resolve().relative_to(Path(base).resolve()))
+        except ValueError:
+            return str(p)
+    return str(p)
+
+
+_VERDICT_TEX = {"pass": r"\textbf{pass}", "fail": r"\textbf{FAIL}", "unknown": r"\textit{unknown}"}
+
+
+def _claims_table(claims: list[dict]) -> str:
+    head = (r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.45cm}"
+            r">{\raggedright\arraybackslash}p{4.15cm}>{\raggedright\arraybackslash}p{3.1cm}"
+            r">{\raggedright\arraybackslash}p{6.3cm}>{\raggedright\arraybackslash}p{1.3cm}@{}}"
+            "\n\\hline\n\\# & claim & source & relusym's verified value (expected) & verdict "
+            "\\\\ \\hline\n\\endhead\n")
+    rows = []
+    for i, c in enumerate(claims, 1):
+        val = f"${c['value_latex']}$ " if c.get("value_latex") else ""
+        val += tex_text(c["value"]) if not c.get("value_latex") else ""
+        if c.get("expected"):
+            val += r" \newline (expected: " + tex_text(c["expected"]) + ")"
+        if c.get("detail") and c["verdict"] != "pass":
+            val += r" \newline \emph{" + tex_text(c["detail"]) + "}"
+        rows.append(f"{i} & {tex_text(c['claim'])} & {tex_text(c['source'])} & {val} & "
+                    f"{_VERDICT_TEX[c['verdict']]} \\\\ \\hline")
+    return head + "\n".join(rows) + "\n\\end{longtable}\n"
+
+
+#: printed width of one character (cm) at the table font sizes, and the text width
+_CHAR_CM = {"small": 0.19, "footnotesize": 0.165, "scriptsize": 0.135}
+_TEXT_CM = 16.8
+_COLSEP_CM = 0.42  # 2 \tabcolsep
+
+
+def _tokens_width(cell: str) -> float:
+    """The widest unbreakable piece of a cell: inline math as a whole, text between
+    spaces and ``\allowbreak``."""
+    import re
+
+    widths = [1.0]
+    for i, seg in enumerate(cell.split("$")):
+        if i % 2:
+            widths.append(visible_width(seg))
+        else:
+            widths += [visible_width(p) for p in re.split(r"\\allowbreak\{\}|\s+", seg) if p]
+    return max(widths)
+
+
+def _column_chunks(mins: list[float], avail: float) -> list[list[int]]:
+    """Columns split into groups that fit side by side at the smallest font (each later
+    group repeats column 0, the row label)."""
+    cw = _CHAR_CM["scriptsize"]
+    chunks, cur, used = [], [0], mins[0] * cw + _COLSEP_CM
+    for j in range(1, len(mins)):
+        w = mins[j] * cw + _COLSEP_CM
+        if used + w > avail + len(cur) * _COLSEP_CM and len(cur) > 1:
+            chunks.append(cur)
+            cur, used = [0], mins[0] * cw + _COLSEP_CM
+        cur.append(j)
+        used += w
+    chunks.append(cur)
+    return chunks
+
+
+def _data_table(t: dict) -> str:
+    """A verified table as a longtable. Column widths: at least the widest unbreakable
+    piece of the column, the rest of the text width shared in proportion to the widest
+    cell; the font shrinks (small, footnotesize, scriptsize) until the minima fit, and a
+    table still too wide is split into column groups (each repeating the first column)."""
+    n = len(t["header"])
+    rows_tex = t.get("rows_latex") or [[tex_text(c) for c in r] for r in t["rows"]]
+    heads = [r"\textbf{" + tex_text(h) + "}" for h in t["header"]]
+    mins, need = [], []
+    for j in range(n):
+        col = [str(r[j]) for r in rows_tex if j < len(r)]
+        hw = max(len(w) for w in (t["header"][j].split() or [""])) * 1.15
+        mins.append(max([hw] + [_tokens_width(c) for c in col]) + 0.5)
+        need.append(min(max([hw] + [visible_width(c.replace("$", "")) for c in col]) + 1, 60))
+    out = [f"\\noindent\\emph{{{tex_text(t['caption'])}}}\n"]
+    chunks = [list(range(n))]
+    if sum(mins) * _CHAR_CM["scriptsize"] > _TEXT_CM - n * _COLSEP_CM:
+        chunks = _column_chunks(mins, _TEXT_CM - n * _COLSEP_CM)
+    for cols in chunks:
+        avail = _TEXT_CM - len(cols) * _COLSEP_CM
+        size = "scriptsize"
+        for size in ("small", "footnotesize", "scriptsize"):
+            if sum(mins[j] for j in cols) * _CHAR_CM[size] <= avail:
+                break
+        cw = _CHAR_CM[size]
+        base = [mins[j] * cw for j in cols]
+        extra = max(0.0, avail - sum(base))
+        grow = [max(0.0, need[j] * cw - b) for j, b in zip(cols, base, strict=True)]
+        tot = sum(grow) or 1.0
+        widths = [b + (extra * g / tot if sum(grow) > extra else g)
+                  for b, g in zip(base, grow, strict=True)]
+        spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{w:.2f}cm}}" for w in widths)
+        head = " & ".join(heads[j] for j in cols)
+        body = "\n".join(" & ".join(str(r[j]) if j < len(r) else "" for j in cols)
+                         + r" \\ \hline" for r in rows_tex)
+        out.append(f"{{\\{size}\n\\begin{{longtable}}{{@{{}}{spec}@{{}}}}\n\\hline\n{head} "
+                   f"\\\\ \\hline\n\\endhead\n{body}\n\\end{{longtable}}}}\n")
+    return "".join(out)
+
+
+def _section_tex(sec: dict, base) -> str:
+    out = [f"\\subsection{{{tex_text(sec['title'], breaks=False)}}}"]
+    if sec.get("intro"):
+        out.append(tex_text(sec["intro"]) + "\n")
+    out.append(r"\noindent Verdict: " + _VERDICT_TEX[sec["verdict"]] + r"; section by "
+               r"\texttt{" + tex_text(sec.get("provider", "")) + "}; " +
+               tex_text(sec.get("seconds", "?")) + " s.\n")
+    if sec["claims"]:
+        out.append("{\\small\n" + _claims_table(sec["claims"]) + "}")
+    for t in sec.get("tables", []):
+        out.append(_data_table(t))
+    for e in sec.get("equations", []):
+        cap = e["caption"] if "$" in e["caption"] else tex_text(e["caption"])
+        out.append(f"\\noindent {cap}:\n\\begin{{align*}}\n{e['latex']}\n"
+                   "\\end{align*}\n")
+    for f in sec.get("figures", []):
+        path = _fig_path(f.get("pdf") or f["png"], base)
+        out.append("\\begin{figure}[!htbp]\n\\centering\n"
+                   f"\\includegraphics[width=0.78\\textwidth]{{{path}}}\n"
+                   f"\\caption{{{tex_text(f['caption'])}}}\n\\end{{figure}}\n")
+    return "\n".join(out)
+
+
+def report_latex(rep: dict, base=None) -> str:
+    """The report as a complete LaTeX document (article; packages
+    :data:`REPORT_PACKAGES` only): one ``\\section`` per seed paper, a ``\\subsection``
+    per report section with its claims (longtable), tables, broken formulas
+    (``align*``) and figures (PDF, relative to the report folder ``base``)."""
+    from symbolic.report.papers import group_sections
+
+    s = rep.get("summary", {})
+    groups = group_sections(rep.get("sections", []))
+    rows = []
+    for paper, secs in groups:
+        cl = [c["verdict"] for x in secs for c in x["claims"]]
+        rows.append(f"{tex_text(paper.title if paper else 'Other results')} & {len(secs)} & "
+                    f"{cl.count('pass')} & {cl.count('fail')} & {cl.count('unknown')} "
+                    r"\\ \hline")
+    body = [
+        r"\documentclass[10pt,a4paper]{article}",
+        "".join(f"\\usepackage{{{p}}}" for p in REPORT_PACKAGES),
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\allowdisplaybreaks\setlength{\emergencystretch}{3em}\setlength{\parindent}{0pt}"
+        r"\setlength{\parskip}{0.4em}",
+        r"\begin{document}",
+        rf"\title{{relusym report at $d = {tex_text(rep['d'])}$}}\date{{}}\author{{relusym "
+        rf"{tex_text(rep.get('relusym', ''))}, mode {tex_text(rep.get('mode', 'quick'))}}}",
+        r"\maketitle",
+        f"Claims: {s.get('pass', 0)} pass, {s.get('fail', 0)} fail, {s.get('unknown', 0)} "
+        "unknown. Every interval is rounded outward; numbers are decimal strings of exact or "
+        r"certified values; series are exact in $\mathbb{Q}(\pi)$ with "
+        r"$\varepsilon = d^{-1/2}$.",
+        "",
+        r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{10.5cm}rrrr@{}}\hline",
+        r"paper & sections & pass & fail & unknown \\ \hline",
+        *rows,
+        r"\end{longtable}",
+    ]
+    for paper, secs in groups:
+        if paper is None:
+            body.append(r"\section{Other results}")
+        else:
+            body.append(f"\\section{{{tex_text(paper.title, breaks=False)}}}\n"
+                        f"{tex_text(paper.authors)}, "
+                        f"{tex_text(paper.venue)}.\n\n\\begin{{quote}}\\small "
+                        f"{tex_text(paper.summary)}\\end{{quote}}\n")
+        if not secs:
+            body.append(r"No relusym section reproduces this paper yet: its claims are "
+                        r"\textit{unknown} here.")
+        for sec in secs:
+            body.append(_section_tex(sec, base))
+        body.append(r"\clearpage" if secs else "")
+    body.append(r"\end{document}")
+    return "\n".join(body) + "\n"
+
+
+def _factored_pi(c: sp.Expr) -> str:
+    """A coefficient in Q(pi) as a product of factors, each by descending powers of pi
+    (``16 \\left(\\pi - 1\\right)``, ``\\left(\\pi - 2\\right)^{2}``)."""
+    c = sp.factor(c)
+    if not isinstance(c, (sp.Mul, sp.Pow)):
+        return pi_latex(c)
+    sign = ""
+    parts = []
+    for f in sp.Mul.make_args(c):
+        if f.is_number and not f.has(sp.pi):
+            if f == -1:
+                sign = "-"
+            else:
+                parts.insert(0, sp.latex(f))
+            continue
+        base, e = f.as_base_exp()
+        bt = pi_latex(base)
+        if isinstance(base, sp.Add):
+            bt = rf"\left({bt}\right)"
+        parts.append(bt if e == 1 else rf"{bt}^{{{sp.latex(e)}}}")
+    return sign + " ".join(parts)
+
+
+def _poly_d_latex(p: sp.Expr, d: sp.Symbol) -> str:
+    """A polynomial in ``d`` (coefficients in Q(pi)) by descending powers of ``d``."""
+    poly = sp.Poly(sp.expand(p), d)
+    out = ""
+    for (k,), c in poly.terms():
+        ct = _factored_pi(c)
+        mono = "" if k == 0 else ("d" if k == 1 else f"d^{{{k}}}")
+        if mono:
+            if ct == "1":
+                ct = ""
+            elif ct == "-1":
+                ct = "-"
+            elif isinstance(sp.factor(c), sp.Add):
+                ct = rf"\left({ct}\right) "
+            else:
+                ct = ct + " "
+        t = f"{ct}{mono}"
+        out = t if not out else (out + " - " + t[1:].lstrip() if t.startswith("-")
+                                 else out + " + " + t)
+    return out or "0"
+
+
+def closed_form_latex(expr: Any, d: sp.Symbol | None = None) -> str:
+    r"""A closed form in ``d`` and ``pi`` with square roots of polynomials in ``d``
+    (the global-minimum eigenvalues): numerator and radicands by descending powers of
+    ``d`` with factored coefficients in ``pi``. Falls back to :func:`pi_latex`."""
+    from symbolic.groups import D_SYMBOL
+
+    d = D_SYMBOL if d is None else d
+    expr = sp.sympify(expr)
+    if d not in expr.free_symbols:
+        return pi_latex(expr)
+    num, den = sp.fraction(sp.together(expr))
+    poly_part, roots = sp.S.Zero, []
+    for t in sp.Add.make_args(sp.expand(num)):
+        r = [a for a in t.atoms(sp.Pow) if a.exp == sp.Rational(1, 2) and a.base.has(d)]
+        if r:
+            roots.append((sp.simplify(t / r[0]), r[0].base))
+        else:
+            poly_part += t
+    try:
+        text = _poly_d_latex(poly_part, d) if poly_part != 0 else ""
+        for coef, base in roots:
+            ct = _factored_pi(coef)
+            body = rf"\sqrt{{{_poly_d_latex(base, d)}}}"
+            if ct == "-1":
+                piece = f"- {body}"
+            elif ct == "1":
+                piece = f"+ {body}" if text else body
+            else:
+                piece = (f"- {ct[1:]} {body}" if ct.startswith("-") else f"+ {ct} {body}")
+            text = f"{text} {piece}".strip()
+    except sp.PolynomialError:
+        return sp.latex(expr, order="rev-lex")
+    if den == 1:
+        return text
+    return rf"\frac{{{text}}}{{{_factored_pi(den)}}}"

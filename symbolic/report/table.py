@@ -1,4 +1,4 @@
-"""The relusym report: every catalogued family at one d, certified, with its asymptotics.
+"""The report's catalogue table: every catalogued family at one d, certified.
 
 For each family of :mod:`symbolic.families` the report follows the branch from its
 seed to the requested ``d`` (:mod:`symbolic.track`), certifies the point
@@ -12,7 +12,6 @@ families with an exact expansion, the loss series in ``eps = d^{-1/2}``
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from fractions import Fraction
@@ -23,7 +22,7 @@ from symbolic.errors import RelusymError
 from symbolic.formatting import decimal, enclosure, latex_interval, loss_decimal
 from symbolic.groups import parse_d
 
-__all__ = ["build_report", "write_report", "markdown", "latex", "prepare_out_dir",
+__all__ = ["build_table", "families_section", "prepare_out_dir", "loss_cell",
            "TABLE_DIGITS", "MAX_SERIES_ORDER"]
 
 #: significant digits of the enclosures in the Markdown / LaTeX / log tables (rounded
@@ -36,7 +35,7 @@ SERIES_NAMES = {"global-minimum": "global-minimum", "spurious-d-1,1": "spurious-
                 "bounded-d": "bounded-d"}
 
 
-def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = None,
+def build_table(d: Any = 10, *, digits: int = 30, families: list[str] | None = None,
                  series_order: int = 3, transitions: bool = True,
                  log=print) -> dict:
     """Compute the report (a JSON-ready dict).
@@ -64,7 +63,7 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
             vals = f.point(dd, digits=digits + 10)
             entry["params"] = {n: decimal(v, digits) for n, v in zip(f.space.names, vals,
                                                                       strict=True)}
-            cert = certify_point(f.space, vals, dd, dps=digits + 30)
+            cert = certify_point(f.space, vals, dd, digits=digits + 30)
             entry["certificate"] = {"verdict": cert.verdict, "classification":
                                     cert.classification, "index": _idx(cert.index),
                                     "reason": cert.reason}
@@ -105,11 +104,11 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
             except Exception as exc:  # pragma: no cover - reported
                 entry["loss_series_error"] = str(exc)
         entry["expected"] = dict(f.expected)
-        entry["seconds"] = round(time.perf_counter() - t0, 2)
+        entry["seconds"] = f"{time.perf_counter() - t0:.2f}"
         out["families"].append(entry)
         c = entry["certificate"]
         log(f"  {name}: {c['verdict']} {c['classification']} (index {c['index']}), "
-            f"loss {_loss_cell(entry)}, {entry['seconds']} s")
+            f"loss {loss_cell(entry)}, {entry['seconds']} s")
     out["failed"] = sum(1 for e in out["families"] if "error" in e)
     out["certified"] = sum(1 for e in out["families"] if "error" not in e and
                            e["certificate"]["verdict"] == "proved")
@@ -140,15 +139,13 @@ def _idx(i):
 
 def _loss_ball(space, vals, d, digits):
     """A rigorous arb enclosure of the reduced loss at the exact point ``vals``."""
-    import flint
 
-    from symbolic.backends import ArbBackend
-    from symbolic.certify import _arb_of
+    from symbolic.backends import ArbBackend, to_arb
     from symbolic.solve import system_for
 
     be = ArbBackend(prec=int((digits + 30) * 3.33) + 64)
     with be.context():
-        return system_for(space).loss([_arb_of(v, flint) for v in vals], d, backend=be)
+        return system_for(space).loss([to_arb(v) for v in vals], d, backend=be)
 
 
 def _accurate(b, digits) -> bool:
@@ -169,7 +166,7 @@ def _short_enclosure(e: dict, n: int = TABLE_DIGITS) -> list[str] | None:
     return enclosure(e["loss_enclosure"], n, nonnegative=True)
 
 
-def _loss_cell(e: dict) -> str:
+def loss_cell(e: dict) -> str:
     """The loss for a table: the certified enclosure (outward, ``>= 0``) when there is
     one, else the (uncertified) value, marked as such."""
     enc = _short_enclosure(e)
@@ -181,78 +178,113 @@ def _loss_cell(e: dict) -> str:
     return "not certified"
 
 
-def _md_cell(s: str) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+#: digits of the independent full-matrix loss
+FULL_DPS = 60
 
 
-def markdown(rep: dict) -> str:
-    """The report as Markdown: one row per family; the loss column is the certified
-    enclosure rounded outward to :data:`TABLE_DIGITS` digits."""
-    lines = [f"# relusym report at d = {rep['d']}", "",
-             "| family | isotropy | GD finds it | certified | type (index) | "
-             "certified loss enclosure |",
-             "|---|---|---|---|---|---|"]
+def full_matrix_loss(e: dict, d: Any, dps: int = FULL_DPS):
+    """The loss of the family's point (the JSON parameters, exact decimals) from the full
+    ``k x d`` matrix by :func:`symbolic.model.loss` (mpmath): independent of the
+    reduced system and of the certificate. ``None`` unless ``d`` is an integer <= 40."""
+    import mpmath
+
+    from symbolic import model
+    from symbolic.groups import parse_isotropy
+
+    dd = parse_d(d)
+    if not isinstance(dd, int) or dd > 40 or "params" not in e:
+        return None
+    space = parse_isotropy(e["isotropy"])
+    with mpmath.workdps(dps):
+        W = space.matrix([mpmath.mpf(e["params"][n]) for n in space.names], dd)
+        return model.loss(W, backend="mpmath", dps=dps)
+
+
+_KIND = {"global minimum": "minimum", "spurious minimum": "minimum", "saddle": "saddle"}
+
+
+def families_section(rep: dict) -> dict:
+    """The catalogue as a report section (JSON, :func:`symbolic.report.sections.section_json`):
+    one claim per family -- its type at ``d`` (certified) and its certified loss
+    enclosure, cross-checked against the full-matrix loss -- and the table."""
+    from symbolic.claims import Claim, Section, Table
+    from symbolic.report.builtin import PAPER_2021
+    from symbolic.report.sections import section_json
+
+    d = rep["d"]
+    sec = Section("families", f"The catalogued families at d = {d}: type and certified loss",
+                  PAPER_2021,
+                  intro="Each family is followed from its seed to d, then certified "
+                  "(Krawczyk: existence and uniqueness in a box; rigorous loss and "
+                  "eigenvalue enclosures, hence minimum or saddle with its index). The "
+                  "loss enclosures are rounded outward; the full-matrix loss of the "
+                  "printed point (mpmath, 60 digits, no symmetry reduction) must lie "
+                  "inside.")
+    rows, rows_tex = [], []
     for e in rep["families"]:
+        want = _KIND.get(e.get("kind", ""), "")
+        claim = f"{e['name']} (isotropy {e['isotropy']}) is a {e.get('kind', '?')} at d = {d}"
+        src = ("NeurIPS 2021 (analytic estimates of the loss at different minima); "
+               "catalogue: relusym families")
         if "error" in e:
-            lines.append(f"| {e['name']} | `{e['isotropy']}` | | FAILED | | "
-                         f"{_md_cell(e['error'])} |")
+            sec.claims.append(Claim(claim, src, "failed", "unknown", expected=want,
+                                    detail=e["error"]))
+            rows.append([e["name"], e["isotropy"], "", "FAILED", "", e["error"]])
+            rows_tex.append([e["name"], e["isotropy"], "", "failed", "", "---"])
             continue
         c = e["certificate"]
-        lines.append(f"| {e['name']} | `{e['isotropy']}` | "
-                     f"{'yes' if e['found_by_gradient_descent'] else 'no'} | {c['verdict']} | "
-                     f"{c['classification']} ({c['index']}) | {_loss_cell(e)} |")
-    why = [e for e in rep["families"] if "error" not in e and
-           e["certificate"]["verdict"] != "proved"]
-    if why:
-        lines += ["", "## Not certified", ""]
-        for e in why:
-            lines.append(f"- **{e['name']}**: {e['certificate']['reason']}")
-    series = [e for e in rep["families"] if "loss_series" in e]
-    if series:
-        lines += ["", "## Loss expansions in eps = d^(-1/2) (exact coefficients)", ""]
-        for e in series:
-            lines.append(f"- **{e['name']}**: L = {e['loss_series']}")
-    if rep.get("transitions"):
-        lines += ["", "## Fractional d where a family changes type", ""]
-        for t in rep["transitions"]:
-            lines.append(f"- {t['family']} ({t['irrep']}): d* = {t['d']} "
-                         f"({t['below']} below, {t['above']} above)")
-    return "\n".join(lines) + "\n"
-
-
-def _tex_text(s: str) -> str:
-    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-             "^": r"\textasciicircum{}"}
-    return "".join(table.get(ch, ch) for ch in str(s))
-
-
-def latex(rep: dict) -> str:
-    r"""The report as a LaTeX document: the certified loss enclosures rounded outward
-    to :data:`TABLE_DIGITS` digits in scientific notation (``1.04\times10^{-55}``)."""
-    rows = []
-    for e in rep["families"]:
-        if "error" in e:
-            rows.append(f"{_tex_text(e['name'])} & \\texttt{{{_tex_text(e['isotropy'])}}} & "
-                        "failed & --- \\\\")
-            continue
-        c = e["certificate"]
+        cell = loss_cell(e)
+        check, bad = "", False
         enc = _short_enclosure(e)
+        try:
+            full = full_matrix_loss(e, d)
+        except Exception as exc:  # pragma: no cover - reported
+            full, check = None, f"; full-matrix check failed: {exc}"
+        if full is not None and enc is not None:
+            # the full-matrix sum is a plain floating-point evaluation at FULL_DPS digits:
+            # allow its own rounding error (far below the table's 12 digits)
+            fq = Fraction(mpmath_str(full, FULL_DPS - 5))
+            tol = Fraction(1, 10 ** (FULL_DPS - 15))
+            inside = Fraction(enc[0]) - tol <= fq <= Fraction(enc[1]) + tol
+            bad = not inside
+            check = (f"; full-matrix loss {mpmath_str(full, 20)} "
+                     + (f"inside (to 1e-{FULL_DPS - 15})" if inside
+                        else "OUTSIDE the enclosure"))
+        if c["verdict"] != "proved":
+            verdict = "unknown"
+        elif c["classification"] == want and not bad:
+            verdict = "pass"
+        else:
+            verdict = "fail"
+        sec.claims.append(Claim(
+            claim, src, f"{c['verdict']} {c['classification']} (index {c['index']}); "
+            f"loss in {cell}{check}", verdict, expected=want,
+            detail="" if verdict == "pass" else c["reason"],
+            value_latex=""))
+        rows.append([e["name"], e["isotropy"], "yes" if e["found_by_gradient_descent"]
+                     else "no", c["verdict"], f"{c['classification']} ({c['index']})", cell])
         if enc is not None:
-            cell = f"${latex_interval(*enc)}$"
+            tcell = f"${latex_interval(*enc)}$"
         elif "loss_enclosure_at_point" in e:
             pe = enclosure(e["loss_enclosure_at_point"], TABLE_DIGITS, nonnegative=True)
-            cell = f"not certified (at the point: ${latex_interval(*pe)}$)"
+            tcell = f"not certified (at the point: ${latex_interval(*pe)}$)"
         else:
-            cell = "not certified"
-        rows.append(f"{_tex_text(e['name'])} & \\texttt{{{_tex_text(e['isotropy'])}}} & "
-                    f"{c['classification']} ({c['index']}) & {cell} \\\\")
-    return ("\\documentclass{article}\n\\usepackage[margin=2cm]{geometry}\n"
-            "\\begin{document}\n"
-            f"\\section*{{relusym report at $d = {rep['d']}$}}\n"
-            "\\begin{tabular}{llll}\nfamily & isotropy & type (index) & certified loss "
-            "enclosure \\\\ \\hline\n" + "\n".join(rows) +
-            "\n\\end{tabular}\n\\end{document}\n")
+            tcell = "not certified"
+        rows_tex.append([e["name"], e["isotropy"], rows[-1][2], c["verdict"], rows[-1][4],
+                         tcell])
+    sec.tables.append(Table(f"The catalogue at d = {d} (loss enclosures rounded outward to "
+                            f"{TABLE_DIGITS} digits)",
+                            ["family", "isotropy", "GD finds it", "certified",
+                             "type (index)", "certified loss enclosure"], rows,
+                            rows_latex=rows_tex))
+    return section_json(sec, "symbolic.report.table:families_section")
+
+
+def mpmath_str(x, n: int) -> str:
+    import mpmath
+
+    with mpmath.workdps(n + 5):
+        return mpmath.nstr(x, n, min_fixed=-30, max_fixed=30)
 
 
 def prepare_out_dir(out_dir: str | Path) -> Path:
@@ -282,17 +314,3 @@ def prepare_out_dir(out_dir: str | Path) -> Path:
     if not os.access(p, os.W_OK):  # pragma: no cover - the probe above decides
         raise RelusymError(f"the output folder {str(out_dir)!r} is not writable")
     return p
-
-
-def write_report(rep: dict, out_dir: str | Path) -> list[Path]:
-    """Write ``report.json``, ``report.md`` and ``report.tex`` into ``out_dir``."""
-    p = prepare_out_dir(out_dir)
-    files = [p / "report.json", p / "report.md", p / "report.tex"]
-    try:
-        files[0].write_text(json.dumps(rep, indent=2))
-        files[1].write_text(markdown(rep))
-        files[2].write_text(latex(rep))
-    except OSError as exc:
-        raise RelusymError(f"cannot write the report into {str(out_dir)!r}: "
-                           f"{exc.strerror or exc}") from None
-    return files
