@@ -44,7 +44,7 @@ from symbolic.backends import MpmathBackend
 from symbolic.canonical import OrbitRegistry, normaliser_permutations
 from symbolic.errors import RelusymError
 from symbolic.formatting import decimal, loss_decimal
-from symbolic.groups import FixedSpace, parse_d, parse_isotropy
+from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
 from symbolic.search import (
     coarser_spaces,
     deflated_newton_float,
@@ -153,10 +153,10 @@ class CriticalPoint:
             out["spectrum"] = self.spectrum.to_json(n)
         if self.certificate is not None:
             cj = self.certificate.to_json(n)
-            out["certified"] = bool(cj.get("certified"))
+            out["verdict"] = cj["verdict"]
             out["certificate"] = cj
         else:
-            out["certified"] = False
+            out["verdict"] = "not attempted"
         return out
 
 
@@ -330,7 +330,7 @@ def larger_isotropy(space: FixedSpace, values: list, tol: float) -> str | None:
     if len(groups) == space.r:
         return None
     sizes = [sp.expand(sum(space.blocks[a - 1].size for a in g)) for g in groups.values()]
-    sizes.sort(key=lambda s: (-sp.Poly(s, sp.Symbol("d", positive=True)).degree(), str(s)))
+    sizes.sort(key=lambda s: (-sp.Poly(s, D_SYMBOL).degree(), str(s)))
     label = ",".join(str(s).replace(" ", "") for s in sizes)
     if space.extra:
         label += ";" + ",".join(str(b.size).replace(" ", "") for b in space.extra)
@@ -481,7 +481,7 @@ def _refine_one(task) -> CriticalPoint | None:
     if certify:
         from symbolic.certify import certify_point
 
-        cp.certificate = certify_point(space, vals, dnum, dps=digits + 20)
+        cp.certificate = certify_point(space, vals, dnum, digits=digits)
     return cp
 
 
@@ -535,7 +535,7 @@ def _refine_all(tasks: list, workers: int):
                 if certify and cp.differentiable:
                     from symbolic.certify import certify_point
 
-                    cp.certificate = certify_point(label, cp.values, dnum, dps=digits + 20)
+                    cp.certificate = certify_point(label, cp.values, dnum, digits=digits)
             yield cp
 
 
@@ -880,7 +880,7 @@ def _census_by_continuation(space, dnum, *, digits, starts, seed, progress, with
         from symbolic.certify import certify_point
 
         for q in out.points:
-            q.certificate = certify_point(space, q.values, dnum, dps=digits + 20)
+            q.certificate = certify_point(space, q.values, dnum, digits=digits)
     return out
 
 

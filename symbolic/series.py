@@ -970,7 +970,7 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     numeric: dict = {}
     ds = sols = None
     if spec.exact is None:
-        if bar:
+        if bar is not None:
             bar.set_postfix_str("numeric profile")
         ds, sols = numeric_profile(spec, dps=dps)
         numeric.update(sols)
@@ -991,14 +991,14 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
             if spec.exact is not None:
                 limits = [PiField.coerce(sp.nsimplify(spec.exact[nm])) for nm in space.names]
             else:
-                if bar:
+                if bar is not None:
                     bar.set_postfix_str("limits (PSLQ candidates)")
                 limits = [_recognise(x, dps // 2) for x in _limits(space, ds, sols, dps)]
             start, known, old_steps = None, 1, []
             if spec.exact is None and _has_zero_row(space, limits):
                 start = _leading_terms(space, ds, sols, limits, dps)
             q = spec.sqrt_q
-        if bar:
+        if bar is not None:
             bar.set_postfix_str(f"eps-adic Newton to O(eps^{target})")
         cb = progress if callable(progress) else None
         while True:
@@ -1020,13 +1020,13 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
                           field_q=q, engine=engine)
         if cache:
             _cache_put(key, _family_to_json(fs))
-    if bar:
+    if bar is not None:
         bar.set_postfix_str("checking against the numeric branch")
     if check:
         fs.validation = check_branch(fs, dps=dps)
     if fit and spec.exact is None:
         fs.fitted_exponents = fit_exponents(R, spec, fs.limits, sols=numeric)
-    if bar:
+    if bar is not None:
         bar.close()
     return fs
 
@@ -1293,9 +1293,10 @@ def family_eigenvalues(spec: FamilySpec | str, order: int, *, dps: int = 60,
         todo = [irr for irr in irreps if irr.label not in done]
         short: list = []
         for irr in todo:
-            if bar:
-                bar.set_postfix_str(f"block {irr.label}, parameters to O(eps^"
-                                    f"{int(min(t.prec for t in fs.theta))})")
+            if bar is not None:
+                top = min(t.prec for t in fs.theta)
+                bar.set_postfix_str(f"block {irr.label}, parameters to "
+                                    + ("exact" if top == math.inf else f"O(eps^{int(top)})"))
             try:
                 ev = fs.irrep_eigenvalues(irr)
             except SeriesPrecisionError:
@@ -1323,7 +1324,7 @@ def family_eigenvalues(spec: FamilySpec | str, order: int, *, dps: int = 60,
         extra = min(max_extra, extra + lack)
         fs = family_series(spec, order, dps=dps, extra=extra, fit=False, progress=False,
                            engine=engine, cache=cache, check=False)
-    if bar:
+    if bar is not None:
         bar.close()
     ev = [e for irr in irreps for e in done[irr.label]]
     if cache:

@@ -57,12 +57,12 @@ def _full_matrix_check(space, params, d):
     """Gradient of the FULL k x d model at 30 digits (independent of the reduction)."""
     from symbolic.model import gradient, loss
 
-    mpmath.mp.dps = 30
-    W = [[mpmath.mpf(str(x)) if not isinstance(x, int) else mpmath.mpf(x) for x in row]
-         for row in space.matrix(params, d).tolist()]
-    V = [[mpmath.mpf(int(i == j)) for j in range(d)] for i in range(d)]
-    g = gradient(W, V, backend="mpmath", dps=30)
-    return max(abs(x) for row in g for x in row), loss(W, V, backend="mpmath", dps=30)
+    with mpmath.workdps(30):  # never change mpmath's global precision in a test
+        W = [[mpmath.mpf(str(x)) if not isinstance(x, int) else mpmath.mpf(x) for x in row]
+             for row in space.matrix(params, d).tolist()]
+        V = [[mpmath.mpf(int(i == j)) for j in range(d)] for i in range(d)]
+        g = gradient(W, V, backend="mpmath", dps=30)
+        return max(abs(x) for row in g for x in row), loss(W, V, backend="mpmath", dps=30)
 
 
 def test_small_atlas_points_are_critical_and_stored_once(small_atlas):

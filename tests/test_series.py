@@ -412,10 +412,9 @@ def test_engines_give_identical_coefficients(name):
 
 @pytest.mark.slow
 def test_engines_identical_eigenvalues_d11():
-    fs_new = family_series("spurious-d-1,1", 1, fit=False, check=False, cache=False)
-    fs_old = family_series("spurious-d-1,1", 1, fit=False, check=False, cache=False,
-                           engine="expanded")
-    ev_new, ev_old = fs_new.eigenvalues(), fs_old.eigenvalues()
+    _, ev_new = family_eigenvalues("spurious-d-1,1", 1, cache=False, check=False)
+    _, ev_old = family_eigenvalues("spurious-d-1,1", 1, cache=False, check=False,
+                                   engine="expanded")
     assert len(ev_new) == len(ev_old) == 12
     for a, b in zip(ev_new, ev_old, strict=True):
         assert a["irrep"] == b["irrep"] and _same_series(a["series"], b["series"])
@@ -485,3 +484,13 @@ def test_report_section_quick():
     assert sec.claims and all(c.verdict == "pass" for c in sec.claims), [
         (c.claim, c.verdict, c.detail) for c in sec.claims if c.verdict != "pass"]
     assert sec.equations and sec.tables
+
+
+def test_progress_status_on_stderr(capsys, monkeypatch, tmp_path):
+    # a cold private cache: with the session cache warm no block would be computed
+    monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
+    fs, ev = family_eigenvalues("global-minimum", 1, progress=True)
+    err = capsys.readouterr().err
+    assert "eigenvalues global-minimum" in err and "block triv" in err and len(ev) == 7
+    family_series("global-minimum", 1, progress=False)
+    assert capsys.readouterr().err == ""

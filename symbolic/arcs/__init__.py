@@ -3,7 +3,8 @@
 Modules (one job each): :mod:`~symbolic.arcs.spaces` (fixed spaces of the arcs and the
 eigen-directions they leave along), :mod:`~symbolic.arcs.trace` (constrained Newton and
 continuation in r), :mod:`~symbolic.arcs.expansion` (c3, c4 of the loss along an arc),
-:mod:`~symbolic.arcs.checks` (full-matrix checks), :mod:`~symbolic.arcs.core` (all
+:mod:`~symbolic.arcs.checks` (full-matrix checks), :mod:`~symbolic.arcs.critical`
+(the critical point where an arc's multiplier vanishes), :mod:`~symbolic.arcs.core` (all
 arcs of a family, m(r), M(r)), :mod:`~symbolic.arcs.compare` (hidden vs found),
 :mod:`~symbolic.arcs.plot`, :mod:`~symbolic.arcs.report` (``report_section``).
 See docs/arcs.md.

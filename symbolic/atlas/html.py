@@ -48,6 +48,20 @@ def _numeric(c) -> bool:
         return False
 
 
+def _label_key(label: str) -> tuple:
+    """Natural order of isotropy labels: by number of blocks, then block sizes."""
+    import re
+
+    return (label.count(",") + label.count(";"), [int(x) for x in re.findall(r"\d+", label)])
+
+
+def _kind_key(kind: str) -> tuple:
+    import re
+
+    m = re.search(r"index (\d+)", kind)
+    return (re.sub(r"\(index \d+\)", "", kind), int(m.group(1)) if m else -1)
+
+
 def _family_plot(rows, path: Path) -> bool:
     import matplotlib
 
@@ -91,14 +105,15 @@ def export_html(con, out_dir: str | Path) -> list[Path]:
                      r["census_seconds"]] for r in s["per_d"]])
     changes = {c["family"] for c in type_changes(con)}
     fam_rows = []
-    for f in con.execute("SELECT * FROM families ORDER BY isotropy, d_min, id"):
+    fams = con.execute("SELECT * FROM families").fetchall()
+    for f in sorted(fams, key=lambda f: (_label_key(f["isotropy"]), f["d_min"], f["id"])):
         kinds = json.loads(f["kinds"])
         lo = con.execute("SELECT loss FROM points WHERE family_id=? ORDER BY d LIMIT 1",
                          (f["id"],)).fetchone()
         link = f"<a href='family-{f['id']}.html'>{f['id']}</a>"
         fam_rows.append([link, html.escape(f["isotropy"]), f"{f['d_min']}..{f['d_max']}",
                          html.escape(lo["loss"][:14] if lo else ""),
-                         html.escape(", ".join(sorted(set(kinds.values())))),
+                         html.escape(", ".join(sorted(set(kinds.values()), key=_kind_key))),
                          "yes" if f["id"] in changes else "",
                          html.escape(f["catalogue"] or "")])
     fam_table = _table(["family", "isotropy", "d", "loss at d_min", "types",

@@ -121,11 +121,13 @@ def _print_table(out: dict, digits: int) -> None:
         vals = "  ".join(f"{short(p['params'][n], w - 2):>{w}}" for n in names)
         note = f"  (isotropy {p['larger_isotropy']})" if p.get("larger_isotropy") else ""
         cert = ""
-        if p.get("certified"):
+        if p.get("verdict") == "proved":
             c = p["certificate"]
             kind = c["classification"] if c["classification"] != "unknown" else \
                 "type not certified"
             cert = f"  certified isolated in Fix ({kind})"
+        elif p.get("verdict") in ("disproved", "unknown"):
+            cert = f"  certificate: {p['verdict']}"
         if not p.get("differentiable", True):
             note += f"  (zero row in {', '.join(p['zero_rows'])}: not differentiable)"
         print(f"{i:>3} {short(p['loss'], w - 2):>{w}} {idx:>6}  {vals}{note}{cert}")

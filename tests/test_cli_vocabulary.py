@@ -1,0 +1,48 @@
+"""One CLI vocabulary: every command that prints results accepts --json, and only the
+chosen subcommand's module is imported (startup time)."""
+
+import argparse
+import subprocess
+import sys
+
+from symbolic.cli.main import _command_modules, build_parser
+
+#: actions that write files instead of printing a result document
+NO_JSON = {("atlas", "export")}
+
+
+def _subparsers(parser):
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            return a.choices
+    return {}
+
+
+def test_every_command_accepts_json():
+    parser = build_parser()
+    cmds = _subparsers(parser)
+    assert {"census", "spectrum", "series", "report", "atlas", "gd-census", "arcs",
+            "regions", "overparam"} <= set(cmds)
+    missing = []
+    for name, p in cmds.items():
+        subs = _subparsers(p)
+        for sub_name, sp in (subs.items() if subs else [(None, p)]):
+            if (name, sub_name) in NO_JSON:
+                continue
+            opts = {o for a in sp._actions for o in a.option_strings}
+            if "--json" not in opts:
+                missing.append(f"{name} {sub_name or ''}".strip())
+    assert not missing, f"commands without --json: {missing}"
+
+
+def test_only_the_chosen_command_is_imported():
+    assert _command_modules(["census", "--d", "4"]) == ["cmd_census"]
+    assert _command_modules(["gd-census"]) == ["cmd_gd_census"]
+    assert len(_command_modules(["--help"])) == len(_command_modules(["nonsense"])) > 10
+    out = subprocess.run([sys.executable, "-c",
+                          "import sys; from symbolic.cli.main import build_parser; "
+                          "build_parser(['families']); "
+                          "print(sorted(m for m in sys.modules "
+                          "if m.startswith('symbolic.cli.cmd')))"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['symbolic.cli.cmd_families']"
