@@ -58,11 +58,13 @@ def _full_matrix_check(space, params, d):
     from symbolic.model import gradient, loss
 
     with mpmath.workdps(30):  # never change mpmath's global precision in a test
-        W = [[mpmath.mpf(str(x)) if not isinstance(x, int) else mpmath.mpf(x) for x in row]
-             for row in space.matrix(params, d).tolist()]
+        vals = [mpmath.mpf(params[n]) for n in space.names]  # decimal strings, 30 digits
+        W = [[mpmath.mpf(x) for x in row] for row in space.matrix(vals, d).tolist()]
         V = [[mpmath.mpf(int(i == j)) for j in range(d)] for i in range(d)]
         g = gradient(W, V, backend="mpmath", dps=30)
-        return max(abs(x) for row in g for x in row), loss(W, V, backend="mpmath", dps=30)
+        L = loss(W, V, backend="mpmath", dps=30)
+        return (float(max(abs(x) for row in g for x in row)),
+                Fraction(mpmath.nstr(L, 30, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)))
 
 
 def test_small_atlas_points_are_critical_and_stored_once(small_atlas):
@@ -73,16 +75,16 @@ def test_small_atlas_points_are_critical_and_stored_once(small_atlas):
     assert len(rows) == res["points"] > 0
     for r in rows:
         space = parse_isotropy(r["isotropy"])
-        params = {k: mpmath.mpf(v) for k, v in json.loads(r["params"]).items()}
+        params = json.loads(r["params"])
         if not r["differentiable"]:
             assert r["morse_index"] is None
             continue
-        gmax, L = _full_matrix_check(space, [params[n] for n in space.names], r["d"])
+        gmax, L = _full_matrix_check(space, params, r["d"])
         assert gmax < 1e-15, (r["isotropy"], r["d"], gmax)
-        assert abs(L - mpmath.mpf(r["loss"])) < 1e-20
+        assert abs(L - Fraction(r["loss"])) < Fraction(1, 10**20)
         if r["loss_lo"] is not None:  # outward enclosure contains the full-matrix loss
-            assert Fraction(r["loss_lo"]) <= Fraction(str(L)) + Fraction(1, 10**25)
-            assert Fraction(str(L)) - Fraction(1, 10**25) <= Fraction(r["loss_hi"])
+            assert Fraction(r["loss_lo"]) <= L + Fraction(1, 10**25)
+            assert L - Fraction(1, 10**25) <= Fraction(r["loss_hi"])
     # the global minimum: one point per d, found in all three fixed spaces
     for d in (4, 5):
         g = query_points(con, d=d, loss_below=Fraction(1, 10**20))
