@@ -737,6 +737,19 @@ class Series:
     def is_zero_to_prec(self) -> bool:
         return not self.c
 
+    def nonzero_terms(self, lo: int, hi: int) -> tuple[list[tuple[int, PiField]], int]:
+        """``[(k, c_k)]`` for the nonzero coefficients with ``lo <= k <= hi`` that are
+        known (``k < prec``), and the highest order covered (``hi``, or ``prec - 1``
+        when the series is known to less): the one truncation every printer uses."""
+        out = []
+        for k in range(lo, hi + 1):
+            if k >= self.prec:
+                return out, k - 1
+            c = self.coeff(k)
+            if not c.is_zero():
+                out.append((k, c))
+        return out, hi
+
     def coeff(self, k: int) -> PiField:
         """Coefficient of ``eps^k`` (must be below ``prec``)."""
         if k >= self.prec:

@@ -82,6 +82,25 @@ def _exact_number(x: Any, what: str) -> Any:
     return parse_number(x, what)
 
 
+
+def cell_indexer(space: Any):
+    """Map a cell entry of a pair type (a parameter symbol, 0 or 1) to its column in the
+    extended value vector ``theta + [0, 1]``: parameters ``0..n-1``, then 0 at ``n`` and
+    1 at ``n + 1``. Shared by every evaluator built from the pair types."""
+    n = space.dim
+    index = {s: i for i, s in enumerate(space.symbols)}
+
+    def idx(e):
+        if e in index:
+            return index[e]
+        if e == 0:
+            return n
+        if e == 1:
+            return n + 1
+        raise AssertionError(f"unexpected cell entry {e}")  # pragma: no cover
+
+    return idx
+
 class NumericReducedSystem:
     """The reduced loss, gradient and Hessian of ``Fix(H)``, evaluated numerically.
 
@@ -168,18 +187,9 @@ class NumericReducedSystem:
         from symbolic.reduced import _pair_types
 
         fs = self.space
+        idx = cell_indexer(fs)
         n = fs.dim
-        ZERO, ONE = n, n + 1
-        index = {s: i for i, s in enumerate(fs.symbols)}
-
-        def idx(e):
-            if e in index:
-                return index[e]
-            if e == 0:
-                return ZERO
-            if e == 1:
-                return ONE
-            raise AssertionError(f"unexpected cell entry {e}")  # pragma: no cover
+        ZERO = n  # column of the constant 0 in theta + [0, 1]
 
         pts = _pair_types(fs)
         m = max(len(pt.cells) for pt in pts)

@@ -98,17 +98,9 @@ class SeriesReducedSystem:
         self.R = R
         space = R.space
         self.n = n = space.dim
-        index = {s: i for i, s in enumerate(space.symbols)}
-        ZERO, ONE = n, n + 1
+        from symbolic.reduced_numeric import cell_indexer
 
-        def idx(e):
-            if e in index:
-                return index[e]
-            if e == 0:
-                return ZERO
-            if e == 1:
-                return ONE
-            raise AssertionError(f"unexpected cell entry {e}")  # pragma: no cover
+        idx = cell_indexer(space)
 
         self.types = []
         for pt in R.pair_types:

@@ -1379,14 +1379,8 @@ def series_json(fs: FamilySeries, eigen: list[dict] | None = None) -> dict:
 def latex_expansion(s: Series, lo: int, hi: int, symbol: str = r"\varepsilon") -> str:
     """``c_lo eps^lo + ... + c_hi eps^hi + O(eps^{hi+1})`` in LaTeX (terms in order)."""
     terms = []
-    top = hi
-    for k in range(lo, hi + 1):
-        if k >= s.prec:
-            top = k - 1
-            break
-        c = s.coeff(k)
-        if c.is_zero():
-            continue
+    nonzero, top = s.nonzero_terms(lo, hi)
+    for k, c in nonzero:
         ce = c.to_sympy()
         body = sp.latex(ce)
         if isinstance(ce, sp.Add):

@@ -254,6 +254,8 @@ def _apply_links(con, results: Iterable[dict]) -> int:
 
 def _families(con) -> int:
     """Union-find over links; one family per component (isolated points included)."""
+    from symbolic.groups import parse_isotropy
+
     ids = [r["id"] for r in con.execute("SELECT id FROM points")]
     parent = {i: i for i in ids}
 
@@ -280,7 +282,9 @@ def _families(con) -> int:
                                    else f"{r['kind']} (index {r['morse_index']})")
                      for r in rows}
             cat = next((r["catalogue"] for r in rows if r["catalogue"]), None)
-            coarsest = min(rows, key=lambda r: len(r["isotropy"]))["isotropy"]
+            # the coarsest fixed space among the members: fewest parameters
+            coarsest = min(rows, key=lambda r: (parse_isotropy(r["isotropy"]).dim,
+                                                r["isotropy"]))["isotropy"]
             con.execute("INSERT INTO families VALUES (?,?,?,?,?,?)",
                         (fid, coarsest, rows[0]["d"], rows[-1]["d"], json.dumps(kinds), cat))
             con.execute(f"UPDATE points SET family_id=? WHERE id IN "

@@ -418,14 +418,8 @@ def series_terms(s: Any, lo: int, hi: int, symbol: str = r"\varepsilon",
     import math
 
     out: list[str] = []
-    top = hi
-    for k in range(lo, hi + 1):
-        if k >= s.prec:
-            top = k - 1
-            break
-        c = s.coeff(k)
-        if c.is_zero():
-            continue
+    terms, top = s.nonzero_terms(lo, hi)
+    for k, c in terms:
         mono = "" if k == 0 else (symbol if k == 1 else f"{symbol}^{{{k}}}")
         out += coefficient_lines(c.to_sympy(), mono, width)
     tail = "" if s.prec == math.inf else rf"+ O\bigl({symbol}^{{{top + 1}}}\bigr)"
@@ -449,14 +443,8 @@ def series_text(s: Any, lo: int, hi: int, symbol: str = "eps") -> str:
     import math
 
     parts = []
-    top = hi
-    for k in range(lo, hi + 1):
-        if k >= s.prec:
-            top = k - 1
-            break
-        c = s.coeff(k)
-        if c.is_zero():
-            continue
+    terms, top = s.nonzero_terms(lo, hi)
+    for k, c in terms:
         parts.append(f"({c.to_sympy()})*{symbol}**{k}" if k else f"({c.to_sympy()})")
     tail = "" if s.prec == math.inf else f" + O({symbol}**{top + 1})"
     return (" + ".join(parts) or "0") + tail
