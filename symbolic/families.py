@@ -50,16 +50,18 @@ class Family:
     def space(self) -> FixedSpace:
         return parse_isotropy(self.isotropy)
 
-    def point(self, d: Any, *, digits: int = 30) -> list:
-        """The family's critical point at ``d`` (continuation from the seed)."""
-        from symbolic.track import track
+    def point(self, d: Any, *, digits: int = 30) -> list[str]:
+        """The family's critical point at ``d``, as decimal strings in the order of
+        ``space.variables``: the one continuation, :func:`symbolic.track.point_at`
+        (cached in memory and on disk). Raises RelusymError, naming the family, when the
+        branch cannot be followed to ``d``."""
+        from symbolic.track import point_at
 
-        b = track(self.isotropy, self.seed_values, self.seed_d, d, digits=digits,
-                  progress=False)
-        if b.status != "reached":
+        try:
+            return point_at(self.space, self.seed_values, self.seed_d, d, digits=digits)
+        except RelusymError as exc:
             raise RelusymError(f"family {self.name!r} could not be followed to d = {d}: "
-                               f"{b.message}")
-        return b.points[-1].values
+                               f"{exc}") from exc
 
     def to_json(self) -> dict:
         return {

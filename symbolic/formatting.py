@@ -46,6 +46,10 @@ def decimal(x: Any, digits: int) -> str:
             v = mpmath.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) \
                 else mpmath.mpf(x)
             return mpmath.nstr(v, digits, strip_zeros=False, min_fixed=-5, max_fixed=digits + 1)
+    if isinstance(x, str):  # a decimal string (e.g. a cached point), re-rounded
+        with mpmath.workdps(max(digits, len(x)) + 5):
+            return mpmath.nstr(mpmath.mpf(x), digits, strip_zeros=False, min_fixed=-5,
+                               max_fixed=digits + 1)
     if isinstance(x, float):
         return repr(x)
     try:

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -31,8 +33,8 @@ from typing import Any
 
 from symbolic.errors import RelusymError
 
-__all__ = ["SerialExecutor", "DaskExecutor", "make_executor", "run_tasks", "read_journal",
-           "executor_workers"]
+__all__ = ["SerialExecutor", "LocalProcessExecutor", "DaskExecutor", "make_executor",
+           "run_tasks", "read_journal", "executor_workers"]
 
 
 class SerialExecutor(Executor):
@@ -55,6 +57,61 @@ class SerialExecutor(Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._shutdown = True
+
+
+class LocalProcessExecutor(ProcessPoolExecutor):
+    """Local worker processes that do not outlive their parent's interruption.
+
+    A plain :class:`ProcessPoolExecutor` leaves its workers running their tasks when the
+    parent is stopped (SIGTERM kills the parent before any clean-up; ``shutdown`` waits
+    for running tasks). Here leaving the ``with`` block by an exception (including
+    KeyboardInterrupt, and SystemExit raised by the SIGTERM handler below) terminates the
+    workers at once, and while the executor is open SIGTERM in the main thread raises
+    SystemExit(143) instead of killing the parent outright (the previous handler is
+    restored on shutdown; only a default handler is replaced)."""
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        super().__init__(max_workers=max_workers, initializer=_default_sigterm)
+        self._old_term = None
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+            self._old_term = signal.signal(signal.SIGTERM, _raise_exit)
+
+    def terminate_workers(self) -> None:
+        """Stop every worker process now (running tasks are lost, not journalled)."""
+        procs = list((getattr(self, "_processes", None) or {}).values())
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+                proc.kill()
+                proc.join(timeout=5)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._old_term is not None:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGTERM, self._old_term)
+            self._old_term = None
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None:
+            self.terminate_workers()
+            self.shutdown(wait=False, cancel_futures=True)
+            return False
+        self.shutdown(wait=True)
+        return False
+
+
+def _default_sigterm() -> None:
+    """Worker initializer: a forked worker must not inherit the parent's handler."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _raise_exit(signum, frame) -> None:  # pragma: no cover - exercised in a subprocess
+    raise SystemExit(128 + signum)
 
 
 class DaskExecutor(Executor):
@@ -97,7 +154,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None) -> E
     if scheduler is None:
         if workers == 1:
             return SerialExecutor()
-        return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+        return LocalProcessExecutor(max_workers=workers or os.cpu_count() or 1)
     if not isinstance(scheduler, str) or not scheduler.strip():
         raise RelusymError(f"scheduler must be an address or 'local-cluster', got {scheduler!r}")
     try:

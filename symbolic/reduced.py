@@ -50,16 +50,11 @@ parentheses, parameter names, ``d``). Nothing is handed to ``sympify``/``eval``.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,6 +62,7 @@ import sympy as sp
 
 from symbolic import kernel
 from symbolic.backends import Backend, SympyBackend, get_backend
+from symbolic.cache import read_entry, source_fingerprint, write_entry
 from symbolic.codegen import compile_polynomials
 from symbolic.errors import IsotropyError, RelusymError
 from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
@@ -632,49 +628,13 @@ def _rational_for(be: Backend):
 _CACHE_FORMAT = 1
 
 
-def cache_dir() -> Path | None:
-    """Directory of the disk cache of symbolic builds, or None when disabled.
-
-    ``RELUSYM_CACHE=0`` disables it; ``RELUSYM_CACHE_DIR`` overrides the location;
-    default ``$XDG_CACHE_HOME/relusym`` or ``~/.cache/relusym``.
-    """
-    if os.environ.get("RELUSYM_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
-        return None
-    env = os.environ.get("RELUSYM_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "relusym"
-
-
-@lru_cache(maxsize=1)
 def _source_fingerprint() -> str:
-    from symbolic import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
-    for name in ("reduced.py", "groups.py"):
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:  # pragma: no cover
-            h.update(name.encode())
-    return h.hexdigest()
-
-
-def _cache_path(key: str) -> Path | None:
-    base = cache_dir()
-    if base is None:
-        return None
-    return base / f"reduced-{hashlib.sha256(key.encode()).hexdigest()[:40]}.json"
+    return source_fingerprint("symbolic.reduced", "symbolic.groups")
 
 
 def _cache_store(key: str, layout: list, exprs: list) -> None:
     """Write the invariants as JSON polynomial terms (integers only); atomic
-    (temporary file + ``os.replace``), silent on failure (the cache is optional)."""
-    path = _cache_path(key)
-    if path is None:
-        return
+    (:func:`symbolic.cache.write_entry`), silent on failure (the cache is optional)."""
     try:
         syms = sorted(set().union(*[_internal_sympy(e).free_symbols for e in exprs]),
                       key=lambda s: s.name)
@@ -686,34 +646,21 @@ def _cache_store(key: str, layout: list, exprs: list) -> None:
                 continue
             p = sp.Poly(e, *syms, domain="QQ")
             terms.append([[list(m), int(c.p), int(c.q)] for m, c in p.terms()])
-        data = {"format": _CACHE_FORMAT, "key": key, "gens": [s.name for s in syms],
+        data = {"format": _CACHE_FORMAT, "gens": [s.name for s in syms],
                 "layout": [[t, k, list(shape), start] for t, k, shape, start in layout],
                 "terms": terms}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, sp.PolynomialError, TypeError, ValueError):
+    except (sp.PolynomialError, TypeError, ValueError):
         return
+    write_entry("reduced", key, data)
 
 
 def _cache_load(key: str, symbols: list) -> tuple[list, list] | None:
     """The cached ``(layout, exprs)`` for ``key``, or None (missing, disabled, stale or
     corrupt: the caller rebuilds). Nothing read is evaluated: the file holds integers
     and names, checked here, and the expressions are assembled from them."""
-    path = _cache_path(key)
-    if path is None or not path.is_file():
-        return None
+    data = read_entry("reduced", key)
     try:
-        with open(path) as fh:
-            data = json.load(fh)
-        if data.get("format") != _CACHE_FORMAT or data.get("key") != key:
+        if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT:
             return None
         by_name = {s.name: s for s in symbols}
         gens = [by_name[n] for n in data["gens"]]
@@ -739,7 +686,7 @@ def _cache_load(key: str, symbols: list) -> tuple[list, list] | None:
         if n_needed != len(exprs):
             return None
         return layout, exprs
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -55,7 +55,6 @@ than fall back to floats.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -110,81 +109,34 @@ EPS = sp.Symbol("epsilon", positive=True)
 
 
 # ------------------------------------------------------------------ disk cache
-@functools.lru_cache(maxsize=1)
-def _fingerprint() -> str:
-    """Version and source of the modules that determine a series (a stale cache entry
-    of another version is never read)."""
-    import hashlib
-    from pathlib import Path
-
-    from symbolic import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
-    for name in ("series.py", "puiseux.py", "reduced_series.py", "reduced.py", "groups.py",
-                 "isotypic.py", "spectrum.py", "families.py"):
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:  # pragma: no cover
-            h.update(name.encode())
-    return h.hexdigest()
+#: the modules whose source determines a series (cache invalidation)
+_SERIES_SOURCES = ("symbolic.series", "symbolic.puiseux", "symbolic.reduced_series",
+                   "symbolic.reduced", "symbolic.groups", "symbolic.isotypic",
+                   "symbolic.spectrum", "symbolic.families")
 
 
-def _cache_file(key: list):
-    import hashlib
+def _cache_key(key: list) -> str:
     import json
 
-    from symbolic.reduced import cache_dir
+    from symbolic.cache import source_fingerprint
 
-    base = cache_dir()
-    if base is None:
-        return None, None
-    text = json.dumps([key, _fingerprint()], sort_keys=True, default=str)
-    return base / f"series-{hashlib.sha256(text.encode()).hexdigest()[:40]}.json", text
+    return json.dumps([key, source_fingerprint(*_SERIES_SOURCES)], sort_keys=True,
+                      default=str)
 
 
 def _cache_get(key: list) -> Any:
-    """The cached JSON value for ``key`` (None: missing, disabled, foreign or corrupt).
-    Same policy as :mod:`symbolic.reduced`: ``RELUSYM_CACHE_DIR`` / ``RELUSYM_CACHE=0``;
-    the file holds strings and integers only, parsed exactly, never evaluated."""
-    import json
+    """The cached JSON value for ``key`` (None: missing, disabled, foreign or corrupt):
+    :func:`symbolic.cache.read_entry`; strings and integers only, never evaluated."""
+    from symbolic.cache import read_entry
 
-    path, text = _cache_file(key)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with open(path) as fh:
-            data = json.load(fh)
-        if data.get("key") != text:
-            return None
-        return data["value"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    return read_entry("series", _cache_key(key))
 
 
 def _cache_put(key: list, value: Any) -> None:
-    """Store ``value`` (JSON) atomically (temporary file + ``os.replace``); silent on failure."""
-    import contextlib
-    import json
-    import os
-    import tempfile
+    """Store ``value`` (JSON) atomically: :func:`symbolic.cache.write_entry`."""
+    from symbolic.cache import write_entry
 
-    path, text = _cache_file(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump({"key": text, "value": value}, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, TypeError, ValueError):
-        return
+    write_entry("series", _cache_key(key), value)
 
 
 def _coef_to_json(c: Any) -> Any:
@@ -665,7 +617,7 @@ def _poly_in_d(expr) -> Series:
 def numeric_profile(spec: FamilySpec, *, dps: int = 60, exps: tuple = (10, 12, 14, 16, 18, 20, 22)):
     """High-precision zeros of the family at ``d = 10^e`` and at ``d = 10^4, 10^6, 10^8``
     (continuation from the seed by :func:`track_to`, with all its checks). Cached on
-    disk (:func:`symbolic.reduced.cache_dir`; decimal strings, parsed exactly)."""
+    disk (:func:`symbolic.cache.cache_dir`; decimal strings, parsed exactly)."""
     key = ["profile", spec.name, spec.isotropy, str(spec.d0), sorted(spec.seed.items()),
            dps, list(exps)]
     hit = _cache_get(key)
@@ -953,7 +905,7 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     reduced system) reach ``order`` as well; every series carries its precision.
 
     Incremental and cached: a stored solution of lower order (disk cache,
-    :func:`symbolic.reduced.cache_dir`) is the start of the eps-adic Newton iteration
+    :func:`symbolic.cache.cache_dir`) is the start of the eps-adic Newton iteration
     (one or two steps to the new order); one of higher order is reused as it is.
     ``engine``: ``"pairs"`` (default, :mod:`symbolic.reduced_series`) or ``"expanded"``
     (the reference evaluation). ``progress``: a callable receiving the valuations of

@@ -28,19 +28,17 @@ Precision: the user's ``digits`` (:mod:`symbolic.precision`); each corrector run
 ``Branch.working_digits``, the largest used along the branch).
 
 :func:`point_at` is the cached entry point for one family point at one ``d`` (memory
-and disk cache, the directory of :func:`symbolic.reduced.cache_dir`).
+and disk cache, the directory of :func:`symbolic.cache.cache_dir`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -325,52 +323,26 @@ def track(
 
 
 # ------------------------------------------------------------------ cached points
-def _fingerprint() -> str:
-    from symbolic import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
-    for name in ("track.py", "solve.py", "reduced_numeric.py", "groups.py", "kernel.py"):
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:  # pragma: no cover
-            h.update(name.encode())
-    return h.hexdigest()
-
-
-def _point_path(key: str) -> Path | None:
-    from symbolic.reduced import cache_dir
-
-    base = cache_dir()
-    if base is None:
-        return None
-    return base / f"point-{hashlib.sha256(key.encode()).hexdigest()[:40]}.json"
+#: the modules whose source determines a family point (cache invalidation)
+_POINT_SOURCES = ("symbolic.track", "symbolic.solve", "symbolic.reduced_numeric",
+                  "symbolic.groups", "symbolic.kernel")
 
 
 @lru_cache(maxsize=256)
 def _point_at(label: str, seed: tuple, seed_d: Any, d: Any, digits: int) -> tuple:
-    key = json.dumps([_fingerprint(), label, seed, str(seed_d), str(d), digits])
-    path = _point_path(key)
-    if path is not None and path.exists():
-        try:
-            data = json.loads(path.read_text())
-            if data.get("key") == key:
-                return tuple(data["values"])
-        except (OSError, ValueError):  # a damaged cache file is recomputed
-            pass
+    from symbolic.cache import read_entry, source_fingerprint, write_entry
+
+    key = json.dumps([source_fingerprint(*_POINT_SOURCES), label, seed, str(seed_d),
+                      str(d), digits])
+    cached = read_entry("point", key)
+    if isinstance(cached, list) and all(isinstance(v, str) for v in cached):
+        return tuple(cached)
     b = track(label, dict(seed), seed_d, d, digits=digits, progress=False)
     if b.status != "reached":
         raise RelusymError(f"the branch could not be followed from d = {_dstr(seed_d)} to "
                            f"d = {_dstr(d)}: {b.message}")
     values = tuple(decimal(v, digits + 5) for v in b.points[-1].values)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"key": key, "values": list(values)}))
-            tmp.replace(path)
-        except OSError:  # pragma: no cover - a read-only cache is not an error
-            pass
+    write_entry("point", key, list(values))
     return values
 
 

@@ -130,3 +130,23 @@ def test_evaluate_argument_errors(tmp_path, capsys):
     v.write_text("[[1, 0]]")
     rc, _, err = _run(capsys, "--W", "identity", "--d", "3", "--V", str(v))
     assert rc == 2 and "width" in err
+
+
+def test_evaluate_matrix_python_api_matches_cli_and_float64():
+    """The library function behind ``relusym evaluate``: the mpmath spectrum agrees with
+    an independent float64 ``eigvalsh`` of the full Hessian, multiplicities included."""
+    import numpy as np
+
+    from symbolic import model
+    from symbolic.errors import ShapeError
+    from symbolic.evaluate import evaluate_matrix
+
+    rng = np.random.default_rng(5)
+    W = (rng.normal(size=(3, 3)) / np.sqrt(3)).tolist()
+    out = evaluate_matrix(W, digits=20)
+    ev = np.linalg.eigvalsh(np.array(model.hessian(np.array(W)), dtype=float))
+    got = [float(s["value"]) for s in out["spectrum"] for _ in range(s["multiplicity"])]
+    assert np.allclose(sorted(got), ev, atol=1e-10)
+    assert abs(float(out["loss"]) - float(model.loss(np.array(W)))) < 1e-12
+    with pytest.raises(ShapeError, match="limited to k\\*d <= 150"):
+        evaluate_matrix(np.eye(13).tolist())

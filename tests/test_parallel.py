@@ -208,3 +208,51 @@ def test_existing_out_needs_resume(tmp_path):
     assert main(["gd-census", "--k", "4", "--d", "4", "--runs", "3", "--seed", "5", "--out",
                  str(good), "--resume", "--quiet", "--workers", "1"]) == 2
     assert Path(good).read_text().count("\n") == 2
+
+
+_SLEEPER = r'''
+import os, sys, time
+from pathlib import Path
+from symbolic.parallel import make_executor, run_tasks
+
+def sleeper(task):
+    Path(sys.argv[1], f"{os.getpid()}.pid").write_text("")
+    time.sleep(120)
+    return {}
+
+if __name__ == "__main__":
+    with make_executor(2) as ex:
+        for _ in run_tasks(sleeper, [{"id": i} for i in range(4)], ex,
+                           Path(sys.argv[1]) / "j.jsonl", progress=False):
+            pass
+'''
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by init) counts as gone
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_sigterm_of_parent_stops_local_workers(tmp_path):
+    """SIGTERM to a process running tasks on local processes stops its workers too
+    (a plain ProcessPoolExecutor leaves them running their tasks to the end)."""
+    script = tmp_path / "sleeper.py"
+    script.write_text(_SLEEPER)
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path)])
+    t0 = time.time()
+    while time.time() - t0 < 60 and len(list(tmp_path.glob("*.pid"))) < 2:
+        time.sleep(0.05)
+    pids = [int(p.stem) for p in tmp_path.glob("*.pid")]
+    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    os.kill(proc.pid, signal.SIGTERM)
+    assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+    t0 = time.time()
+    while time.time() - t0 < 15 and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids), "workers outlived their parent"
