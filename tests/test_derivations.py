@@ -41,12 +41,13 @@ def test_annihilation(capsys, monkeypatch):
 @pytest.mark.slow
 def test_atlas_holds_every_safran_shamir_minimum(capsys, monkeypatch):
     """From scratch: an atlas of the detected fixed spaces at k = d = 6..20 holds all 117
-    stored points (about 5 minutes)."""
+    Safran-Shamir and all 104 Safran-Yehudai-Shamir stored minima (about 5 minutes)."""
     with pytest.raises(SystemExit) as ex:
-        _run("atlas_safran.py", capsys, monkeypatch, ["--max-d", "20"])
+        _run("atlas_safran.py", capsys, monkeypatch, ["--max-d", "20", "--data", "both"])
     out = capsys.readouterr().out
     assert ex.value.code == 0, out
-    assert "117 of 117 stored Safran-Shamir minima found in the atlas" in out
+    assert "221 of 221 stored minima found in the atlas" in out
+    assert out.count("\nss ") == 117 and out.count("\nsys ") == 104
 
 
 def test_gd_census_script(capsys, monkeypatch):

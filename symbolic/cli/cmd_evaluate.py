@@ -15,6 +15,7 @@ from symbolic.errors import ShapeError
 
 __all__ = ["register"]
 
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "evaluate",
