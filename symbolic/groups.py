@@ -44,6 +44,8 @@ import numpy as np
 import sympy as sp
 
 from symbolic.errors import IsotropyError
+from symbolic.layout import BlockSize, SpaceLayout
+from symbolic.parsing import parse_d  # re-exported: parse_d lives with the parsers
 
 __all__ = [
     "D_SYMBOL",
@@ -63,40 +65,7 @@ __all__ = [
 #: (``sqrt(d**2) = d``, signs of orbit sizes) when sympy simplifies them.
 D_SYMBOL = sp.Symbol("d", positive=True)
 
-#: Largest supported dimension (d^2 stays far inside the float64 range).
-MAX_D = 10**100
-
 _TERM = re.compile(r"\s*([+-]?)\s*(\d*)\s*(\*?\s*d)?\s*")
-
-
-def parse_d(value: Any) -> int | Fraction:
-    """Parse a dimension: an integer, a decimal (``10.5``) or ``1e8``; returned exactly.
-
-    >>> parse_d("10.5"), parse_d("1e8"), parse_d(12)
-    (Fraction(21, 2), 100000000, 12)
-    """
-    from symbolic.errors import RelusymError
-    from symbolic.parsing import parse_number
-
-    if isinstance(value, bool):
-        raise IsotropyError(f"d = {value!r} is not a number")
-    if isinstance(value, int):
-        out: int | Fraction = value
-    elif isinstance(value, Fraction):
-        out = value
-    else:
-        try:  # exact, restricted grammar: no nan/inf, no huge exponents, no eval
-            out = parse_number(value.strip() if isinstance(value, str) else value, "d")
-        except RelusymError as exc:
-            raise IsotropyError(str(exc)) from None
-    if isinstance(out, Fraction) and out.denominator == 1:
-        out = int(out)
-    if out <= 0:
-        raise IsotropyError(f"d = {value!r} must be positive")
-    if out > MAX_D:
-        raise IsotropyError(f"d = {value!r} is too large: relusym supports d up to 1e100 "
-                            "(orbit sizes ~ d^2 must stay within float64 for the search)")
-    return out
 
 
 @lru_cache(maxsize=4096)
@@ -275,27 +244,23 @@ class FixedSpace:
                 if d > 10_000:  # pragma: no cover - sizes are affine, never reached
                     raise
 
+    @cached_property
+    def layout(self) -> SpaceLayout:
+        """The sympy-free part (label, names, block sizes): :mod:`symbolic.layout`."""
+        def size(b: Block, kind: str) -> BlockSize:
+            return BlockSize(kind, str(b.size), int(b.size.coeff(D_SYMBOL)),
+                             int(b.size.subs(D_SYMBOL, 0)))
+
+        return SpaceLayout(self.label, tuple(self.names),
+                           tuple([size(b, "block") for b in self.blocks]
+                                 + [size(b, "row-only block") for b in self.extra]))
+
     def check_d(self, d: int | Fraction) -> None:
         """Raise :class:`IsotropyError` if the blocks do not fit at this ``d``."""
-        for kind, blocks in (("block", self.blocks), ("row-only block", self.extra)):
-            for b in blocks:
-                v = b.value(d)
-                need = 2 if not b.literal else 1
-                if v < need:
-                    raise IsotropyError(
-                        f"d = {d} is too small for {self.label!r}: {kind} {b.size} has size {v}"
-                        f" (a block written with d needs size >= 2, a literal block >= 1);"
-                        f" the smallest integer d is {self._min_d_hint()}"
-                    )
+        self.layout.check_d(d)
 
     def _min_d_hint(self) -> int:
-        for d in range(1, 10_000):
-            ok = all(
-                b.value(d) >= (2 if not b.literal else 1) for b in self.blocks + self.extra
-            )
-            if ok:
-                return d
-        return -1  # pragma: no cover
+        return self.layout.min_d()
 
     def sizes(self, d: int | Fraction) -> tuple[list, list]:
         """Numeric sizes ``([p_1..p_r], [m_1..m_s])`` at ``d`` (checked)."""
@@ -411,22 +376,7 @@ class FixedSpace:
 
     def values_list(self, values: Any) -> list:
         """Parameter values as a list in :attr:`params` order."""
-        if isinstance(values, dict):
-            missing = [n for n in self.names if n not in values]
-            extra = [n for n in values if n not in self.names]
-            if missing or extra:
-                raise IsotropyError(
-                    f"parameters for {self.label!r} must be {self.names}"
-                    + (f"; missing {missing}" if missing else "")
-                    + (f"; unknown {extra}" if extra else "")
-                )
-            return [values[n] for n in self.names]
-        vals = list(values)
-        if len(vals) != self.dim:
-            raise IsotropyError(
-                f"{self.label!r} has {self.dim} parameters {self.names}, got {len(vals)} values"
-            )
-        return vals
+        return self.layout.values_list(values)
 
     def orbit_masks(self, d) -> dict[str, np.ndarray]:
         """0/1 matrices ``E_p`` of every parameter's orbit, at integer d."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from symbolic.errors import RelusymError
 
-__all__ = ["parse_number", "parse_params", "parse_int", "mpf_fraction"]
+__all__ = ["parse_number", "parse_params", "parse_int", "mpf_fraction", "parse_d", "MAX_D"]
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _RATIONAL = re.compile(r"[+-]?\d+\s*/\s*\d+")
@@ -145,4 +145,37 @@ def parse_params(text: str | dict, names: list[str] | None = None) -> dict[str, 
         if missing:
             raise RelusymError(f"parameters: missing {', '.join(missing)} "
                                f"(this fixed space has {', '.join(names)})")
+    return out
+
+
+#: Largest supported dimension (d^2 stays far inside the float64 range).
+MAX_D = 10**100
+
+
+def parse_d(value: Any) -> int | Fraction:
+    """Parse a dimension: an integer, a decimal (``10.5``) or ``1e8``; returned exactly.
+
+    >>> parse_d("10.5"), parse_d("1e8"), parse_d(12)
+    (Fraction(21, 2), 100000000, 12)
+    """
+    from symbolic.errors import IsotropyError
+
+    if isinstance(value, bool):
+        raise IsotropyError(f"d = {value!r} is not a number")
+    if isinstance(value, int):
+        out: int | Fraction = value
+    elif isinstance(value, Fraction):
+        out = value
+    else:
+        try:  # exact, restricted grammar: no nan/inf, no huge exponents, no eval
+            out = parse_number(value.strip() if isinstance(value, str) else value, "d")
+        except RelusymError as exc:
+            raise IsotropyError(str(exc)) from None
+    if isinstance(out, Fraction) and out.denominator == 1:
+        out = int(out)
+    if out <= 0:
+        raise IsotropyError(f"d = {value!r} must be positive")
+    if out > MAX_D:
+        raise IsotropyError(f"d = {value!r} is too large: relusym supports d up to 1e100 "
+                            "(orbit sizes ~ d^2 must stay within float64 for the search)")
     return out

@@ -42,15 +42,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
 
 from symbolic.backends import Backend, get_backend
 from symbolic.errors import IsotropyError, NonDifferentiableError, RelusymError
-from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
-from symbolic.parsing import parse_number
+from symbolic.parsing import parse_d, parse_number
+
+if TYPE_CHECKING:  # sympy is needed to *build* a system, not to evaluate a stored one
+    from symbolic.groups import FixedSpace
 
 __all__ = ["NumericReducedSystem", "ZeroRowError", "numeric_system"]
 
@@ -62,8 +63,12 @@ class ZeroRowError(NonDifferentiableError, ZeroDivisionError):
 _TWO_PI = 2 * np.pi
 
 
-def _poly_d(expr: Any) -> tuple[Fraction, ...]:
+def poly_coefficients(expr: Any) -> tuple[Fraction, ...]:
     """Coefficients (highest degree first) of a polynomial in ``d``."""
+    import sympy as sp
+
+    from symbolic.groups import D_SYMBOL
+
     p = sp.Poly(sp.expand(expr), D_SYMBOL, domain="QQ")
     return tuple(Fraction(int(c.p), int(c.q)) for c in p.all_coeffs())
 
@@ -132,6 +137,10 @@ class NumericReducedSystem:
     def __init__(self, space: FixedSpace | str, directions: Any = None,
                  substitution: dict | None = None, arguments: list | None = None,
                  check_d: bool = True):
+        import sympy as sp
+
+        from symbolic.groups import D_SYMBOL, parse_isotropy
+
         self.space = parse_isotropy(space)
         self.check_d = check_d
         n = self.space.dim
@@ -179,6 +188,45 @@ class NumericReducedSystem:
                 if c != 0:
                     E[p][i] = Fraction(int(c.p), int(c.q))
         self._E = E
+        self.arg_names = [s.name for s in self.arg_symbols]
+
+    # ------------------------------------------------------------ stored form
+    def to_plan(self) -> dict:
+        """The system as plain JSON data (pair-type index arrays, count polynomials in
+        ``d``, the argument map and the directions; exact rationals as strings):
+        :meth:`from_plan` evaluates it without sympy (symbolic.spectrum_plan stores it
+        on disk)."""
+        st = self._structure
+        q = str
+        return {"n": st["n"], "T": st["T"], "m": st["m"],
+                "iw": st["iw"].tolist(), "iu": st["iu"].tolist(), "kinds": st["kinds"],
+                "counts": [[q(c) for c in p] for p in st["counts"]],
+                "cells": [[[q(c) for c in p] for p in row] for row in st["cells"]],
+                "E": [[q(x) for x in row] for row in self._E],
+                "directions": [[q(x) for x in row] for row in self.directions],
+                "identity": self._identity, "arguments": list(self.arg_names)}
+
+    @classmethod
+    def from_plan(cls, data: dict) -> NumericReducedSystem:
+        """A system rebuilt from :meth:`to_plan` (no sympy; ``d`` is not checked against
+        the blocks: the caller checks it, as for the isotypic block systems)."""
+        F = Fraction
+        self = cls.__new__(cls)
+        self.space = None
+        self.check_d = False
+        self._identity = bool(data["identity"])
+        self.directions = [[F(x) for x in row] for row in data["directions"]]
+        self._E = [[F(x) for x in row] for row in data["E"]]
+        self.arg_names = list(data["arguments"])
+        self.arg_symbols = list(self.arg_names)  # only their number and names are used
+        self.__dict__["_structure"] = {
+            "iw": np.array(data["iw"], dtype=np.intp).reshape(data["T"], data["m"]),
+            "iu": np.array(data["iu"], dtype=np.intp).reshape(data["T"], data["m"]),
+            "kinds": list(data["kinds"]),
+            "counts": [tuple(F(c) for c in p) for p in data["counts"]],
+            "cells": [[tuple(F(c) for c in p) for p in row] for row in data["cells"]],
+            "T": data["T"], "m": data["m"], "n": data["n"]}
+        return self
 
     # ------------------------------------------------------------ structure
     @cached_property
@@ -201,12 +249,12 @@ class NumericReducedSystem:
         counts = []
         for t, pt in enumerate(pts):
             kinds.append(pt.kind)
-            counts.append(_poly_d(pt.count))
+            counts.append(poly_coefficients(pt.count))
             row = []
             for c, cell in enumerate(pt.cells):
                 iw[t, c] = idx(cell.w)
                 iu[t, c] = idx(cell.u)
-                row.append(_poly_d(cell.count))
+                row.append(poly_coefficients(cell.count))
             row += [(Fraction(0),)] * (m - len(row))
             cell_polys.append(row)
         return {"iw": iw, "iu": iu, "kinds": kinds, "counts": counts,
@@ -232,7 +280,7 @@ class NumericReducedSystem:
         self.space.check_d(dd)
 
     def _values(self, values: Any) -> list:
-        names = [s.name for s in self.arg_symbols]
+        names = self.arg_names
         if isinstance(values, dict):
             missing = [k for k in names if k not in values]
             if missing:
@@ -601,4 +649,4 @@ class NumericReducedSystem:
 @lru_cache(maxsize=64)
 def numeric_system(spec: str) -> NumericReducedSystem:
     """The (cached) numeric reduced system of an isotropy specification."""
-    return NumericReducedSystem(parse_isotropy(spec))
+    return NumericReducedSystem(spec)

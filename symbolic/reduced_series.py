@@ -44,7 +44,6 @@ import numpy as np
 import sympy as sp
 
 from symbolic.errors import IsotropyError, NonDifferentiableError
-from symbolic.groups import D_SYMBOL
 from symbolic.puiseux import (
     INF,
     PI,
@@ -54,6 +53,7 @@ from symbolic.puiseux import (
     eps_series,
     poly_d_series,
 )
+from symbolic.reduced_numeric import poly_coefficients
 
 __all__ = ["SeriesReducedSystem", "series_system"]
 
@@ -81,11 +81,6 @@ def _rational(x: Any, what: str) -> Fraction:
     return Fraction(int(x.p), int(x.q))
 
 
-def _poly_d(expr: Any) -> list[Fraction]:
-    p = sp.Poly(sp.expand(expr), D_SYMBOL, domain="QQ")
-    return [Fraction(int(c.p), int(c.q)) for c in p.all_coeffs()]
-
-
 class SeriesReducedSystem:
     """The functions of a :class:`~symbolic.reduced.ReducedSystem` on series arguments.
 
@@ -106,11 +101,11 @@ class SeriesReducedSystem:
         for pt in R.pair_types:
             cells = []
             for cell in pt.cells:
-                cp = _poly_d(cell.count)
+                cp = list(poly_coefficients(cell.count))
                 if all(c == 0 for c in cp):
                     continue
                 cells.append((poly_d_series(cp), idx(cell.w), idx(cell.u)))
-            self.types.append((pt.kind, poly_d_series(_poly_d(pt.count)), cells))
+            self.types.append((pt.kind, poly_d_series(list(poly_coefficients(pt.count))), cells))
         # theta = E @ args (the substitution's linear forms; identity without one)
         args = list(R.arg_symbols)
         pos = {s: i for i, s in enumerate(args)}

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from symbolic.groups import Block, FixedSpace, parse_d, parse_isotropy
+from symbolic.groups import D_SYMBOL, Block, FixedSpace, parse_d, parse_isotropy
 
 __all__ = ["start_design", "random_starts", "coarser_spaces", "project_fixed", "embed",
            "zero_row_groups", "deflated_newton_float"]
@@ -111,15 +111,17 @@ def coarser_spaces(space: FixedSpace) -> list[tuple[FixedSpace, np.ndarray]]:
     r = space.r
     for a in range(1, r + 1):
         for b in range(a + 1, r + 1):
-            parent = {}
-            new_blocks: list[Block] = []
-            for c in range(1, r + 1):
-                if c == b:
-                    continue
-                size = space.blocks[c - 1].size + (space.blocks[b - 1].size if c == a else 0)
-                new_blocks.append(Block(sp.expand(size)))
-                parent[c] = len(new_blocks)
+            merged = {c: sp.expand(space.blocks[c - 1].size
+                                   + (space.blocks[b - 1].size if c == a else 0))
+                      for c in range(1, r + 1) if c != b}
+            # blocks in one order (written with d first, then literal sizes descending):
+            # merges that differ by a permutation of equal blocks give one coarse label
+            # (searched once, memoised) with different embeddings
+            order = sorted(merged, key=lambda c: (-int(merged[c].coeff(D_SYMBOL)),
+                                                  -int(merged[c].subs(D_SYMBOL, 0)), c))
+            parent = {c: i for i, c in enumerate(order, start=1)}
             parent[b] = parent[a]
+            new_blocks = [Block(merged[c]) for c in order]
             coarse = parse_isotropy(FixedSpace(tuple(new_blocks), space.extra).label)
             key = {(q.kind, q.row, q.col): i for i, q in enumerate(coarse.params)}
             emb = []

@@ -39,16 +39,18 @@ import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 
 from symbolic.backends import MpmathBackend, generalized_eigenvalues
 from symbolic.errors import ConvergenceError, PrecisionError, RelusymError
 from symbolic.formatting import decimal
-from symbolic.groups import FixedSpace, parse_d, parse_isotropy
+from symbolic.parsing import parse_d
 from symbolic.precision import check_digits, working_digits, zero_tolerance
-from symbolic.solve import newton, system_for
+
+if TYPE_CHECKING:  # a cached point is read without sympy (symbolic.cli spectrum)
+    from symbolic.groups import FixedSpace
 
 __all__ = ["BranchPoint", "Branch", "track", "fix_index", "point_at", "progress_bar"]
 
@@ -143,6 +145,8 @@ _INDEX_DIGITS = 16  # digits of the eigenvalues that decide the Morse index on F
 def _eigen_fix(space: FixedSpace, values: list, d: Any) -> tuple[list, Any]:
     """Eigenvalues of the pencil ``(Hess ell(theta), diag |orbit_p|)`` (the Hessian of
     ``L`` restricted to Fix(H) in orthonormal coordinates) and the backend used."""
+    from symbolic.solve import system_for
+
     dd = parse_d(d)
     be = MpmathBackend(working_digits(_INDEX_DIGITS, dd, "spectrum"))
     H = system_for(space).hessian(values, dd, backend=be)
@@ -157,6 +161,8 @@ def fix_index(space: FixedSpace | str, values: list, d: Any) -> int | None:
     by Sylvester's law of inertia for the pencil with the orbit sizes); ``None`` when an
     eigenvalue is zero within :func:`symbolic.precision.zero_tolerance` (a degenerate
     point has no index)."""
+    from symbolic.groups import parse_isotropy
+
     space = parse_isotropy(space)
     ev, be = _eigen_fix(space, values, d)
     tol = zero_tolerance(ev, d, _INDEX_DIGITS, be)
@@ -212,9 +218,11 @@ def track(
     was not (near) critical: with ``strict=True`` a ConvergenceError is raised,
     otherwise ``Branch.warning`` says where the start moved (never silently).
     """
-    space = parse_isotropy(space)
+    from symbolic.groups import parse_isotropy
     from symbolic.parsing import parse_number
+    from symbolic.solve import newton, system_for
 
+    space = parse_isotropy(space)
     start_vals = [parse_number(v, n) for v, n in
                   zip(space.values_list(start), space.names, strict=True)]
     digits = check_digits(digits)
@@ -328,21 +336,38 @@ _POINT_SOURCES = ("symbolic.track", "symbolic.solve", "symbolic.reduced_numeric"
                   "symbolic.groups", "symbolic.kernel")
 
 
-@lru_cache(maxsize=256)
-def _point_at(label: str, seed: tuple, seed_d: Any, d: Any, digits: int) -> tuple:
-    from symbolic.cache import read_entry, source_fingerprint, write_entry
+def _point_key(label: str, seed: tuple, seed_d: Any, d: Any, digits: int) -> str:
+    from symbolic.cache import source_fingerprint
 
-    key = json.dumps([source_fingerprint(*_POINT_SOURCES), label, seed, str(seed_d),
-                      str(d), digits])
-    cached = read_entry("point", key)
+    return json.dumps([source_fingerprint(*_POINT_SOURCES), label, seed, str(seed_d),
+                       str(d), digits])
+
+
+def _cached_point(label: str, seed: tuple, seed_d: Any, d: Any, digits: int
+                  ) -> tuple | None:
+    """The stored point (decimal strings) or None; reads the disk cache only (no sympy;
+    not memoised, so a miss is never remembered after the point is stored)."""
+    from symbolic.cache import read_entry
+
+    cached = read_entry("point", _point_key(label, seed, seed_d, d, digits))
     if isinstance(cached, list) and all(isinstance(v, str) for v in cached):
         return tuple(cached)
+    return None
+
+
+@lru_cache(maxsize=256)
+def _point_at(label: str, seed: tuple, seed_d: Any, d: Any, digits: int) -> tuple:
+    from symbolic.cache import write_entry
+
+    hit = _cached_point(label, seed, seed_d, d, digits)
+    if hit is not None:
+        return hit
     b = track(label, dict(seed), seed_d, d, digits=digits, progress=False)
     if b.status != "reached":
         raise RelusymError(f"the branch could not be followed from d = {_dstr(seed_d)} to "
                            f"d = {_dstr(d)}: {b.message}")
     values = tuple(decimal(v, digits + 5) for v in b.points[-1].values)
-    write_entry("point", key, list(values))
+    write_entry("point", _point_key(label, seed, seed_d, d, digits), list(values))
     return values
 
 
@@ -350,13 +375,20 @@ def point_at(space: FixedSpace | str, seed: dict, seed_d: Any, d: Any, *,
              digits: int = 30) -> list[str]:
     """The critical point at ``d`` on the branch through ``seed`` (at ``seed_d``), as
     decimal strings with ``digits + 5`` digits: :func:`track`, cached in memory and on
-    disk (keyed by the sources of the numerics, so an edit invalidates it). Raises
-    RelusymError when the branch does not reach ``d``."""
-    space = parse_isotropy(space)
+    disk (keyed by the sources of the numerics, so an edit invalidates it). A stored
+    point is returned without parsing the isotropy (no sympy: it was checked when it
+    was computed). Raises RelusymError when the branch does not reach ``d``."""
     digits = check_digits(digits)
     dd, d0 = parse_d(d), parse_d(seed_d)
-    space.check_d(dd)
     seed_t = tuple((k, str(v)) for k, v in dict(seed).items())
+    if isinstance(space, str):
+        hit = _cached_point(space, seed_t, d0, dd, digits)
+        if hit is not None:
+            return list(hit)
+    from symbolic.groups import parse_isotropy
+
+    space = parse_isotropy(space)
+    space.check_d(dd)
     try:
         return list(_point_at(space.label, seed_t, d0, dd, digits))
     except PrecisionError:  # pragma: no cover - digits checked above

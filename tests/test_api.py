@@ -21,7 +21,8 @@ ROOT = pathlib.Path(symbolic.__file__).resolve().parent
 #: the layers of docs/architecture.md (modules that exist in this tree)
 CORE = ["errors", "parsing", "precision", "backends", "formatting", "schema", "kernel",
         "model", "groups", "isotypic", "detect", "reduced", "reduced_numeric", "solve",
-        "track", "spectrum", "certify", "transition", "families", "cli.matrix_io",
+        "track", "layout", "spectrum_plan", "spectrum_build", "spectrum", "certify",
+        "transition", "families", "cli.matrix_io",
         "cli.cmd_equations", "cli.cmd_evaluate", "cli.cmd_families", "cli.cmd_isotropy",
         "cli.cmd_spectrum", "cli.cmd_track", "cli.cmd_transition"]
 

@@ -266,3 +266,36 @@ def test_census_json_document_and_notebook_reprs(census_d11_10):
         len(c.sets) + 1
     with pytest.raises(RelusymError):
         census("d-1,1", 5, workers=0)
+
+
+@pytest.mark.parametrize("spec", ["d-2,1,1", "d-3,1,1,1", "d-1,1;1"])
+def test_coarse_seeds_embed_critical_points_as_critical_points(spec):
+    """Every merge of two blocks (coarse labels in one block order, so permuted merges
+    share one search) embeds a critical point of the coarse space as a critical point
+    of the fine one with the same full-matrix loss (independent: symbolic.model)."""
+    from symbolic import model as full
+    from symbolic.search import coarser_spaces, embed
+    from symbolic.solve import newton
+
+    d = 9
+    fine = parse_isotropy(spec)
+    pairs = coarser_spaces(fine)
+    labels = [c.label for c, _ in pairs]
+    for lab in set(labels):  # one order of the blocks: no two labels are permutations
+        blocks = lab.split(";")[0].split(",")
+        assert blocks[1:] == sorted(blocks[1:], key=lambda b: -int(b)), lab
+    rng = np.random.default_rng(3)
+    for coarse, emb in pairs:
+        r = None
+        for _ in range(20):  # a critical point of the coarse space from a random start
+            r = newton(coarse, [str(v) for v in rng.normal(size=coarse.dim)], d,
+                       digits=20, maxiter=60)
+            if r.converged and all(abs(float(v)) < 50 for v in r.values):
+                break
+        assert r is not None and r.converged
+        xc = np.array([float(v) for v in r.values])
+        xf = embed(xc, emb)[0]
+        Wc = np.array(coarse.matrix(list(xc), d), dtype=float)
+        Wf = np.array(fine.matrix(list(xf), d), dtype=float)
+        assert abs(full.loss(Wc, backend="numpy") - full.loss(Wf, backend="numpy")) < 1e-12
+        assert np.max(np.abs(full.gradient(Wf, backend="numpy"))) < 1e-9

@@ -94,3 +94,24 @@ def test_overparam_zero_family_is_not_differentiable_and_names_resolve():
     for n, f in OVERPARAM_FAMILIES.items():
         assert f.to_json()["name"] == n and f.parent in FAMILIES and n not in FAMILIES
         assert f.source and f.how_found
+
+
+def test_split_isotropy_read_from_the_label_matches_the_parsed_space():
+    """The catalogue reads 'last block is the literal 1' from the label (no sympy at
+    import); the parsed fixed space must agree for every spurious family."""
+    for f in OVERPARAM_FAMILIES.values():
+        if f.mechanism != "split":
+            continue
+        s = FAMILIES[f.parent].space
+        last_literal_one = s.blocks[-1].literal and s.blocks[-1].size == 1
+        assert (f.isotropy is not None) == last_literal_one, f.name
+
+
+def test_catalogue_import_does_not_import_sympy():
+    import subprocess
+    import sys
+
+    code = "import sys, symbolic.families; print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

@@ -408,7 +408,8 @@ def test_numeric_block_system_matches_symbolic_blocks(spec, d):
 
     from symbolic.groups import parse_isotropy
     from symbolic.isotypic import isotypic_decomposition
-    from symbolic.spectrum import block_system, numeric_block_system
+    from symbolic.spectrum import block_system
+    from symbolic.spectrum_build import numeric_block_system
 
     space = parse_isotropy(spec)
     rng = np.random.default_rng(3)

@@ -48,7 +48,8 @@ def register(subparsers) -> None:
 
 
 def payload(spec, space, values: list, digits: int, cert=None) -> dict:
-    """The ``relusym.spectrum/1`` document's payload (docs/schemas.md)."""
+    """The ``relusym.spectrum/1`` document's payload (docs/schemas.md); ``space``: a
+    fixed space or its layout (label and names)."""
     from symbolic.formatting import decimal, exact_str
 
     idx = spec.index
@@ -88,36 +89,45 @@ def _text(spec, space, digits: int, cert) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.groups import parse_d, parse_isotropy
-    from symbolic.spectrum import spectrum
+    # no sympy on this path when the family point and the spectrum plan are stored on
+    # disk (symbolic.track.point_at, symbolic.spectrum_plan): a second call is fast
+    from symbolic.parsing import parse_d
+    from symbolic.spectrum_plan import generic_plan, spectrum
 
     digits = digits_of(args)
-    iso, params = args.isotropy, args.params
+    params = args.params
     d = parse_d(args.d)
-    vals = None
+    vals = label = None
+    if args.isotropy:  # user input: parsed (and canonicalised) by the grammar
+        from symbolic.groups import parse_isotropy
+
+        label = parse_isotropy(args.isotropy).label
     if args.family:
         fam = resolve_family_name(args.family)
-        iso = iso or fam.isotropy
+        if label is not None and label != fam.isotropy:
+            raise IsotropyError(f"--isotropy {label} disagrees with family {fam.name!r} "
+                                f"(isotropy {fam.isotropy})")
+        label = fam.isotropy
         if params is None:  # the family's point at this d (continuation, cached)
             from symbolic.track import point_at
 
-            vals = point_at(fam.isotropy, fam.seed_values, fam.seed_d, d,
+            vals = point_at(label, fam.seed_values, fam.seed_d, d,
                             digits=max(digits, 30))
-    if not iso:
+    if not label:
         raise IsotropyError("give --isotropy (or --family)")
     if params is None and vals is None:
         raise IsotropyError("give --params (or --family)")
-    space = parse_isotropy(iso)
-    space.check_d(d)
+    layout = generic_plan(label).layout
+    layout.check_d(d)
     if vals is None:
-        vals = space.values_list(parse_params(params))
-        check_numbers(vals, list(space.names))
-    spec = spectrum(space, vals, d, digits=digits)
+        vals = layout.values_list(parse_params(params))
+        check_numbers(vals, list(layout.names))
+    spec = spectrum(label, vals, d, digits=digits)
     cert = None
     if args.certify:
         from symbolic.certify import certify_point
 
-        cert = certify_point(space, vals, d, digits=max(digits, 60))
-    emit(args, "spectrum", payload(spec, space, vals, digits, cert),
-         lambda: _text(spec, space, digits, cert))
+        cert = certify_point(label, vals, d, digits=max(digits, 60))
+    emit(args, "spectrum", payload(spec, layout, vals, digits, cert),
+         lambda: _text(spec, layout, digits, cert))
     return 0
