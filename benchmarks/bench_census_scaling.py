@@ -26,12 +26,10 @@ CERT = 3
 
 _CHILD = r"""
 import json, sys, time
-from symbolic.census import census, search_fixed_space
+from symbolic.census import census
 from symbolic.certify import certify_point
 spec, workers, cert = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 t0 = time.perf_counter()
-search_fixed_space(spec, 20)
-ts = time.perf_counter() - t0
 c = census(spec, 20, digits=30, progress=False, workers=workers)
 tt = time.perf_counter() - t0
 pts = [p for p in c.points if p.differentiable][:cert]
@@ -40,10 +38,12 @@ ok = 0
 for p in pts:
     ok += bool(certify_point(spec, p.values, 20, digits=30).certified)
 tc = (time.perf_counter() - t1) / max(1, len(pts))
-print(json.dumps({"search": ts, "total": tt, "points": len(c.points), "sets": len(c.sets),
-                  "starts": c.search["total_starts"], "classes": c.search["classes"],
-                  "stop": c.search["stopped_because"], "cert_per_point": tc,
-                  "certified": ok, "cert_tried": len(pts)}))
+s = c.search
+print(json.dumps({"search": float(s.get("seconds", "nan")), "total": tt,
+                  "points": len(c.points), "sets": len(c.sets),
+                  "starts": s["total_starts"], "classes": s["classes"],
+                  "unexplored": s["unexplored_classes"], "stop": s["stopped_because"],
+                  "cert_per_point": tc, "certified": ok, "cert_tried": len(pts)}))
 """
 
 
@@ -78,8 +78,10 @@ def main() -> None:
         done.append((r, res["total"]))
         print(f"r = {r} {spec:>15}: search {res['search']:7.1f} s, total {res['total']:7.1f} s"
               f" (wall {time.perf_counter() - t:6.1f} s); {res['points']} points, "
-              f"{res['sets']} sets, {res['classes']} search classes, {res['starts']} starts "
-              f"({res['stop']}); certify {res['cert_per_point']:.2f} s/point "
+              f"{res['sets']} sets, {res['classes']} search classes "
+              f"({res['unexplored']} unexplored), "
+              f"{res['starts']} starts ({res['stop']}); "
+              f"certify {res['cert_per_point']:.2f} s/point "
               f"({res['certified']}/{res['cert_tried']} certified)", flush=True)
     if len(done) >= 2:
         xs = [math.log(r) for r, _ in done]

@@ -33,7 +33,10 @@ Method (DESIGN.md section 4a):
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +48,7 @@ from symbolic.canonical import OrbitRegistry, normaliser_permutations
 from symbolic.errors import RelusymError
 from symbolic.formatting import decimal, loss_decimal
 from symbolic.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
+from symbolic.parallel import LocalProcessExecutor, executor_workers
 from symbolic.search import (
     coarser_spaces,
     deflated_newton_float,
@@ -399,25 +403,30 @@ def census(
         return _census_by_continuation(space, dnum, digits=digits, starts=starts, seed=seed,
                                        progress=progress, with_spectrum=with_spectrum,
                                        certify=certify)
-    sr = search_fixed_space(space, dnum, starts=starts, seed=seed, coarse_seeds=coarse_seeds,
-                            deflation=deflation, max_starts=max_starts)
-    out = Census(space, dnum, digits, starts=sr.info["total_starts"], search=sr.info)
+    # one pool of local processes for the search (rows of every batch split over it)
+    # and the refinement; stopped with the census (symbolic.parallel)
+    pool = LocalProcessExecutor(max_workers=workers) if workers > 1 else None
+    with pool if pool is not None else contextlib.nullcontext():
+        sr = search_fixed_space(space, dnum, starts=starts, seed=seed,
+                                coarse_seeds=coarse_seeds, deflation=deflation,
+                                max_starts=max_starts, executor=pool)
+        out = Census(space, dnum, digits, starts=sr.info["total_starts"], search=sr.info)
+        cands = [(x, True) for x in sr.isolated] + [(x, False) for x in sr.zero_row]
+        bar = _progress(len(cands), progress, "refine")
+        refined: list[CriticalPoint] = []
+        keys = OrbitRegistry(space, 1e-9)
+        tasks = [(space.label, x, diff, dnum, digits, with_spectrum, certify)
+                 for x, diff in cands]
+        for res in _refine_all(tasks, pool):
+            bar.update(1)
+            if res is None:
+                out.failed_refinements += 1
+                continue
+            if not keys.add(np.array([float(v) for v in res.values]))[1]:
+                continue  # two search classes refined to one point
+            refined.append(res)
+        bar.close()
     rs = system_for(space)
-    cands = [(x, True) for x in sr.isolated] + [(x, False) for x in sr.zero_row]
-    bar = _progress(len(cands), progress, "refine")
-    refined: list[CriticalPoint] = []
-    keys = OrbitRegistry(space, 1e-9)
-    tasks = [(space.label, x, diff, dnum, digits, with_spectrum, certify)
-             for x, diff in cands]
-    for res in _refine_all(tasks, workers):
-        bar.update(1)
-        if res is None:
-            out.failed_refinements += 1
-            continue
-        if not keys.add(np.array([float(v) for v in res.values]))[1]:
-            continue  # two search classes refined to one point
-        refined.append(res)
-    bar.close()
     refined.sort(key=lambda p: p.loss)
     if with_spectrum:
         refined = _group_degenerate(space, refined, out, digits)
@@ -514,29 +523,27 @@ def _refine_portable(task) -> CriticalPoint | None:
     return cp
 
 
-def _refine_all(tasks: list, workers: int):
-    """Refined points of the search endpoints, in order; on a process pool when
-    ``workers > 1`` (values come back in the working precision's context)."""
-    if workers <= 1 or len(tasks) < 2:
+def _refine_all(tasks: list, pool: Executor | None):
+    """Refined points of the search endpoints, in order; on the executor ``pool`` when
+    given (values come back in the working precision's context)."""
+    if pool is None or len(tasks) < 2:
         yield from map(_refine_one, tasks)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    workers = executor_workers(pool)
+    for task, cp in zip(tasks, pool.map(_refine_portable, tasks,
+                                        chunksize=max(1, len(tasks) // (8 * workers))),
+                        strict=True):
+        if cp is not None:
+            label, _x, _diff, dnum, digits, _ws, certify = task
+            be = MpmathBackend(digits + guard_digits(dnum))
+            cp.values = [be.mp.mpf(v) for v in cp.values]
+            cp.loss = be.mp.mpf(cp.loss)
+            cp.residual = be.mp.mpf(cp.residual)
+            if certify and cp.differentiable:
+                from symbolic.certify import certify_point
 
-    with ProcessPoolExecutor(max_workers=workers) as ex:
-        for task, cp in zip(tasks, ex.map(_refine_portable, tasks,
-                                          chunksize=max(1, len(tasks) // (8 * workers))),
-                            strict=True):
-            if cp is not None:
-                label, _x, _diff, dnum, digits, _ws, certify = task
-                be = MpmathBackend(digits + guard_digits(dnum))
-                cp.values = [be.mp.mpf(v) for v in cp.values]
-                cp.loss = be.mp.mpf(cp.loss)
-                cp.residual = be.mp.mpf(cp.residual)
-                if certify and cp.differentiable:
-                    from symbolic.certify import certify_point
-
-                    cp.certificate = certify_point(label, cp.values, dnum, digits=digits)
-            yield cp
+                cp.certificate = certify_point(label, cp.values, dnum, digits=digits)
+        yield cp
 
 
 def _dstr(d) -> str:
@@ -612,7 +619,8 @@ MAX_SINGULAR = 400
 
 def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, seed: int = 0,
                        coarse_seeds: bool = True, deflation: bool = True,
-                       max_starts: int | None = None, _depth: int = 0) -> SearchResult:
+                       max_starts: int | None = None, executor: Executor | None = None,
+                       _depth: int = 0) -> SearchResult:
     """The float64 search of the census (see :func:`census`); returns a :class:`SearchResult`.
 
     Local solvers: every start runs damped Newton (:func:`symbolic.solve.newton_float`)
@@ -626,7 +634,14 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
     Stopping rule: after the initial design and seeds, random batches of
     ``B = max(100, 10 dim Fix(H))`` starts, each with its deflation sweep and the
     exploration of what it found, until ``PATIENCE`` consecutive batches find no new
-    class; at most ``max_starts`` (default ``max(20 starts, 4000)``) starts in all."""
+    class; at most ``max_starts`` (default ``max(20 starts, 4000, 1000 dim Fix(H))``)
+    starts in all, seeds at most half of them (a random subset when there are more),
+    new classes explored in the order found while the budget lasts (the rest reported
+    as ``unexplored_classes``; the search then says it is incomplete).
+
+    ``executor``: a :class:`concurrent.futures.Executor` (e.g. the census's local
+    processes) over which every batch of starts is split by rows; each row's iteration
+    is independent of the others, so the result is the same with or without it."""
     from symbolic.canonical import OrbitRegistry
     from symbolic.search import (
         levenberg_marquardt_float,
@@ -638,11 +653,25 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
     space = parse_isotropy(space)
     dnum = parse_d(d)
     memo_key = (space.label, str(dnum), starts, seed, coarse_seeds, deflation, max_starts)
+    parts = executor_workers(executor) if executor is not None else 1
+    t_start = time.perf_counter()
+
+    def solve_rows(fn, S, *per_row):
+        """``fn(label, S, d, *per_row)`` with the rows of ``S`` (and of the per-row
+        arrays) split over the executor's workers; results concatenated in order."""
+        if parts < 2 or len(S) < 16 * parts:
+            return fn(space.label, S, dnum, *per_row)
+        chunks = np.array_split(np.arange(len(S)), parts)
+        futs = [executor.submit(fn, space.label, S[c], dnum, *[a[c] for a in per_row])
+                for c in chunks]
+        outs = [fut.result() for fut in futs]
+        return (np.concatenate([o[0] for o in outs]), np.concatenate([o[1] for o in outs]))
+
     if memo_key in _SEARCH_MEMO:
         return _SEARCH_MEMO[memo_key]
     dim = space.dim
     batch = max(100, 10 * dim)
-    cap = max_starts or max(20 * starts, 4000)
+    cap = max_starts or max(20 * starts, 4000, 1000 * dim)
     G = normaliser_permutations(space)
     sq = np.sqrt(np.array([float(s) for s in orbit_sizes(space, dnum, _ExactFloat())]))
     rng = np.random.default_rng([seed, 7919])
@@ -654,7 +683,9 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
                "deflated": 0, "deflation_sweeps": 0, "batches": 0, "neighbourhood": 0,
                "soft_mode": 0, "singular_endpoints": 0}
 
-    def absorb(X, res) -> int:
+    found_by: dict = {}  # new isolated classes per kind of start (how the search works)
+
+    def absorb(X, res, source: str) -> int:
         """Classify endpoints; return how many new classes appeared."""
         new = 0
         ok = np.nonzero(np.isfinite(res) & (res < 1e-7))[0]
@@ -685,27 +716,29 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
                     continue
                 if classes.add(X[j])[1]:
                     new += 1
+                    found_by[source] = found_by.get(source, 0) + 1
                     counter["last_new"] = counter["n"]
                     pending.append(X[j])
         return new
 
     def sweep(S, kind: str) -> int:
         """Newton and LM from the starts ``S``, then the per-start deflation sweep."""
+        S = S[:max(0, cap - counter["n"])]  # the budget counts every start
         if not len(S):
             return 0
         counter["n"] += len(S)
         counter[kind] += len(S)
-        X1, r1 = newton_float(space, S, dnum)
-        X2, r2 = levenberg_marquardt_float(space, S, dnum)
-        new = absorb(X1, r1) + absorb(X2, r2)
+        X1, r1 = solve_rows(newton_float, S)
+        X2, r2 = solve_rows(levenberg_marquardt_float, S)
+        new = absorb(X1, r1, f"{kind} (Newton)") + absorb(X2, r2, f"{kind} (LM)")
         if deflation:  # deflate the LM endpoint only where it differs from Newton's
             other = np.max(np.abs(X2 - X1), axis=1) > 1e-6 * (1 + np.max(np.abs(X1), axis=1))
             other &= np.isfinite(r2) & (r2 < 1e-9)
             new += deflate(np.concatenate([S, S[other]]), np.concatenate([X1, X2[other]]),
-                           np.concatenate([r1, r2[other]]))
+                           np.concatenate([r1, r2[other]]), source=f"{kind} (deflated)")
         return new
 
-    def deflate(S, X, r, roots=None, depth=DEFLATION_DEPTH) -> int:
+    def deflate(S, X, r, roots=None, depth=DEFLATION_DEPTH, source="deflation") -> int:
         """Rerun converged starts with their endpoint deflated, ``depth`` times."""
         new = 0
         N = len(S)
@@ -721,10 +754,10 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
             if not len(act):
                 break
             R[act, k] = Xc
-            X, r = deflated_newton_float(space, S[act], dnum, R[act, :k + 1])
+            X, r = solve_rows(deflated_newton_float, S[act], R[act, :k + 1])
             counter["deflated"] += len(act)
             counter["deflation_sweeps"] += 1
-            new += absorb(X, r)
+            new += absorb(X, r, source)
         return new
 
     def explore() -> int:
@@ -732,27 +765,32 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
         against the class itself (critical points come in clusters: bifurcations)."""
         new = 0
         while pending and deflation:
-            todo = pending[:]
-            pending.clear()
             S, own = [], []
-            for x in todo:
+            room = cap - counter["n"]
+            while pending:  # explore classes in the order found, as the budget allows
+                x = pending[0]
                 sm = soft_mode_starts(space, x, dnum)
-                counter["soft_mode"] += len(sm)
                 pert = x[None, :] + np.concatenate(
                     [sc * rng.normal(size=(4, dim)) for sc in (0.05, 0.15, 0.4)]) / sq
+                if len(sm) + len(pert) > room:
+                    break
+                pending.pop(0)
+                room -= len(sm) + len(pert)
+                counter["soft_mode"] += len(sm)
                 counter["neighbourhood"] += len(pert)
                 S.extend([sm, pert])
                 own.extend([x] * (len(sm) + len(pert)))
+            if not S:
+                break  # the budget is spent: the rest stays unexplored (reported)
             S = np.concatenate(S)
             own = np.array(own)[:, None, :]
-            X, r = deflated_newton_float(space, S, dnum, own)
+            X, r = solve_rows(deflated_newton_float, S, own)
             counter["n"] += len(S)
-            new += absorb(X, r)
-            new += deflate(S, X, r, roots=own)
+            new += absorb(X, r, "exploration")
+            new += deflate(S, X, r, roots=own, source="exploration (deflated)")
         return new
 
     S0 = start_design(space, dnum, starts, seed)
-    counter["structured"] = len(S0) - starts
     seeds = np.zeros((0, dim))
     if coarse_seeds and space.r >= 2 and _depth < 2:
         pts = []
@@ -763,7 +801,8 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
                 continue
             cr = search_fixed_space(coarse, dnum, starts=max(50, starts // 4), seed=seed,
                                     coarse_seeds=True, deflation=deflation,
-                                    max_starts=max(1000, cap // 4), _depth=_depth + 1)
+                                    max_starts=max(1000, cap // 4), executor=executor,
+                                    _depth=_depth + 1)
             for xc in cr.isolated + [x for x, _ in cr.singular[:20]]:
                 xe = embed(xc, emb)[0]
                 pts.append(xe)
@@ -776,7 +815,10 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
             for g in G[1:17]]
     if syms:
         seeds = np.concatenate([seeds] + syms)
-    counter["seeded"] = len(seeds)
+    share = max(0, (cap - len(S0)) // 2)  # seeds get at most half of what is left
+    counter["seeds_available"] = len(seeds)
+    if len(seeds) > share:
+        seeds = seeds[np.sort(rng.choice(len(seeds), size=share, replace=False))]
     sweep(S0[:len(S0) - starts], "structured")
     sweep(S0[len(S0) - starts:], "random")
     sweep(seeds, "seeded")
@@ -818,13 +860,21 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
         "batch": batch,
         "stopping_rule": f"stop when {PATIENCE} consecutive batches of {batch} random starts "
                          f"with their deflation sweeps find no new class (up to the "
-                         f"normaliser); at most {cap} starts",
+                         f"normaliser); at most {cap} starts in all (seeds at most half; "
+                         f"deflated reruns of converged starts counted apart)",
         "stopped_because": stop,
         "last_new_class_at_start": counter["last_new"],
         "classes": len(classes),
+        "unexplored_classes": len(pending),
+        "seeds_available": counter["seeds_available"],
+        "new_classes_by_start": dict(sorted(found_by.items())),
         "singular_endpoints": counter["singular_endpoints"],
+        "seconds": f"{time.perf_counter() - t_start:.3f}",  # wall, with coarse searches
         "confidence": ("heuristic, not a proof: the last "
-                       f"{counter['n'] - counter['last_new']} starts found nothing new"),
+                       f"{counter['n'] - counter['last_new']} starts found nothing new"
+                       if stop.startswith("no new") else
+                       f"incomplete: the start budget ran out while new classes were still "
+                       f"appearing ({len(pending)} classes not explored; raise max_starts)"),
     }
     out = SearchResult(list(classes.reps), list(zero.reps), singular, info)
     _SEARCH_MEMO[memo_key] = out

@@ -267,6 +267,26 @@ class NumericReducedSystem:
         cells = [[_horner(c, d) for c in row] for row in st["cells"]]
         return cnt, cells
 
+    def _counts_in(self, be: Backend, dd: int | Fraction) -> tuple[list, list]:
+        """The counts at ``dd`` as ``be``'s numbers, with the cells' indices: converted
+        once per (arb precision, d) for arb (its balls do not depend on a context),
+        per call otherwise."""
+        key = ("arb", be.prec, dd) if be.name == "arb" else None
+        memo = self.__dict__.setdefault("_counts_memo", {})
+        if key is not None and key in memo:
+            return memo[key]
+        st = self._structure
+        cnt_q, cells_q = self._counts_at(dd)
+        num = be.number
+        cnt = [num(c) for c in cnt_q]
+        cells = [[(num(nc), int(st["iw"][t, c]), int(st["iu"][t, c]), nc)
+                  for c, nc in enumerate(cells_q[t]) if nc != 0] for t in range(st["T"])]
+        if key is not None:
+            if len(memo) > 16:
+                memo.clear()
+            memo[key] = (cnt, cells)
+        return cnt, cells
+
     def _parse_d(self, d: Any) -> int | Fraction:
         if hasattr(d, "_mpf_") or isinstance(d, (float, np.floating)):
             d = parse_number(d, "d")
@@ -361,6 +381,7 @@ class NumericReducedSystem:
         n = st["n"]
         num = be.number
         cnt_q, cells_q = self._counts_at(dd)
+        cnt_b, cells_b = self._counts_in(be, dd)
         args = [num(v) for v in vals]
         theta = []
         for p in range(n):
@@ -383,9 +404,8 @@ class NumericReducedSystem:
             if cnt_q[t] == 0:
                 continue  # an empty orbit at this d
             kind = st["kinds"][t]
-            cnt = num(cnt_q[t])
-            cells = [(num(nc), int(st["iw"][t, c]), int(st["iu"][t, c]), nc)
-                     for c, nc in enumerate(cells_q[t]) if nc != 0]
+            cnt = cnt_b[t]
+            cells = cells_b[t]
             w = [ext[i] for _, i, _, _ in cells]
             nw = [nc * x for (nc, _, _, _), x in zip(cells, w, strict=True)]
             A = sum((a * x for a, x in zip(nw, w, strict=True)), zero)
@@ -512,6 +532,12 @@ class NumericReducedSystem:
             raise RelusymError("points must be finite numbers")
         return self._batch(X, self._parse_d(d), want, chunk)
 
+    def batch_at(self, X: np.ndarray, dd: int | Fraction, want: tuple[str, ...]) -> dict:
+        """:meth:`batch` for the package's own float64 solvers: no input checks (``X`` a
+        float array ``(N, len(arguments))``, ``dd`` exact and checked by the caller);
+        rows with a zero row of ``W`` or non-finite entries give NaN."""
+        return self._batch(X, dd, want)
+
     @cached_property
     def _np_maps(self):
         st = self._structure
@@ -617,8 +643,8 @@ class NumericReducedSystem:
         Hf = (((alpha * wt) @ c["Kww"] + (beta * c["wt_row"]) @ c["Kwu"]) + c["Kself"]
               ).reshape(N, nd, nd)
         # rank-one parts: vectors in direction space
-        vw = np.einsum("ntc,tck->ntk", nw, Mwp)
-        vq = np.einsum("ntc,tck->ntk", q, Mwp)
+        vw = _cells_to_directions(nw, Mwp)
+        vq = _cells_to_directions(q, Mwp)
         c1 = (-rho / (_TWO_PI * a * As_) * wt)[..., None]
         c2 = (alpha * wt)[..., None]
         left = [c1 * vw, c2 * vq]
@@ -626,8 +652,8 @@ class NumericReducedSystem:
         r_idx = c["r_idx"]
         if r_idx.size:
             Mur = c["Mu_r"]
-            vwu = np.einsum("ntc,tck->ntk", nw[:, r_idx], Mur)
-            vqu = np.einsum("ntc,tck->ntk", q[:, r_idx], Mur)
+            vwu = _cells_to_directions(nw[:, r_idx], Mur)
+            vqu = _cells_to_directions(q[:, r_idx], Mur)
             wr = wt[r_idx]
             Bs = np.where(B[:, r_idx] > 0, B[:, r_idx], 1.0)
             Cr, rr = C[:, r_idx], rho[:, r_idx]
@@ -644,6 +670,13 @@ class NumericReducedSystem:
         Hf = (Hf + Hf.transpose(0, 2, 1)) / 2
         out["hessian"] = np.where(bad[:, None, None], np.nan, Hf)
         return out
+
+
+def _cells_to_directions(v: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """``out[n, t, k] = sum_c v[n, t, c] M[t, c, k]`` (``einsum``: on the real shapes,
+    one BLAS thread, it beats a batched ``matmul``, 0.46 s vs 0.55 s for 30 Hessian
+    batches of 256 points at d-3,1,1,1)."""
+    return np.einsum("ntc,tck->ntk", v, M)
 
 
 @lru_cache(maxsize=64)

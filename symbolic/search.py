@@ -185,14 +185,11 @@ def deflated_newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any,
     direction times ``tau = 1 / (1 - grad(ln M) . dy)``, with a backtracking line search
     on the merit ``ln(residual) + ln M``.
     """
-    from symbolic.backends import NumpyBackend
     from symbolic.solve import _ExactFloat, newton_directions, orbit_sizes, system_for
 
     space = parse_isotropy(space)
     rs = system_for(space)
-    be = NumpyBackend()
     dnum = parse_d(d)
-    dfl = float(dnum)
     sizes = np.array([float(s) for s in orbit_sizes(space, dnum, _ExactFloat())])[:, None]
     sq = np.sqrt(sizes[:, 0])
     X = np.array(starts, dtype=float).T.copy()
@@ -208,7 +205,7 @@ def deflated_newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any,
 
     def resid(Xv):
         with np.errstate(all="ignore"):
-            g = np.asarray(rs.gradient(list(Xv), dfl, backend=be))
+            g = rs.batch_at(Xv.T, dnum, ("gradient",))["gradient"].T
             r = np.max(np.abs(g) / sizes, axis=0)
         return g, np.where(np.isfinite(r), r, np.inf)
 
@@ -235,7 +232,7 @@ def deflated_newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any,
         if not len(act):
             break
         Xa, ga = X[:, act], g[:, act]
-        dy = newton_directions(rs, Xa, ga, dfl, be, sq)
+        dy = newton_directions(rs, Xa, ga, dnum, sq)
         with np.errstate(all="ignore"):
             _, gl = deflation(Xa, act)
             tau = 1.0 / (1.0 - np.sum(gl * dy, axis=0))
@@ -288,15 +285,12 @@ def levenberg_marquardt_float(space: FixedSpace | str, starts: np.ndarray, d: An
     Returns ``(points (N, n), residual (N,))`` as :func:`~symbolic.solve.newton_float`
     (entrywise gradient residual; ``inf`` where it is not finite).
     """
-    from symbolic.backends import NumpyBackend
     from symbolic.solve import _ExactFloat, orbit_sizes, system_for
 
     space = parse_isotropy(space)
     rs = system_for(space)
-    be = NumpyBackend()
     dnum = parse_d(d)
     space.check_d(dnum)
-    dfl = float(dnum)
     sizes = np.array([float(s) for s in orbit_sizes(space, dnum, _ExactFloat())])
     sq = np.sqrt(sizes)
     X = np.array(starts, dtype=float).T.copy()
@@ -305,7 +299,7 @@ def levenberg_marquardt_float(space: FixedSpace | str, starts: np.ndarray, d: An
 
     def grad(Xv):
         with np.errstate(all="ignore"):
-            return np.asarray(rs.gradient(list(Xv), dfl, backend=be))
+            return rs.batch_at(Xv.T, dnum, ("gradient",))["gradient"].T
 
     def sumsq(g):
         f = np.sum((g / sq[:, None]) ** 2, axis=0)
@@ -321,7 +315,7 @@ def levenberg_marquardt_float(space: FixedSpace | str, starts: np.ndarray, d: An
         if not len(a):
             break
         with np.errstate(all="ignore"):
-            H = np.moveaxis(np.asarray(rs.hessian(list(X[:, a]), dfl, backend=be)), -1, 0)
+            H = rs.batch_at(X[:, a].T, dnum, ("hessian",))["hessian"]
             J = H / (sq[:, None] * sq[None, :])  # (Na, n, n), symmetric
             Fy = (g[:, a] / sq[:, None]).T  # (Na, n)
             A = J @ J  # J^T J

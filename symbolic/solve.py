@@ -231,11 +231,8 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
     """
     space = parse_isotropy(space)
     rs = system_for(space)
-    from symbolic.backends import NumpyBackend
 
-    be = NumpyBackend()
     dnum = parse_d(d)
-    dfl = float(dnum)
     sizes = np.array([float(s) for s in space.at(dnum).orbit_sizes])[:, None]
     rs_sqrt = np.sqrt(sizes[:, 0])
     X = np.array(starts, dtype=float).T.copy()  # (n, N)
@@ -243,7 +240,7 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
 
     def resid(Xv):
         with np.errstate(all="ignore"):
-            g = rs.gradient(list(Xv), dfl, backend=be)
+            g = rs.batch_at(Xv.T, dnum, ("gradient",))["gradient"].T
             r = np.max(np.abs(g) / sizes, axis=0)
         return np.asarray(g), np.where(np.isfinite(r), r, np.inf)
 
@@ -255,7 +252,7 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
         if not len(act):
             break
         Xa, ga, ra = X[:, act], g[:, act], r[act]
-        dy = newton_directions(rs, Xa, ga, dfl, be, rs_sqrt)
+        dy = newton_directions(rs, Xa, ga, dnum, rs_sqrt)
         delta = dy / rs_sqrt[:, None]
         t = np.ones(len(act))
         todo = np.ones(len(act), dtype=bool)
@@ -280,15 +277,15 @@ def newton_float(space: FixedSpace | str, starts: np.ndarray, d: Any, *,
     return X.T, r
 
 
-def newton_directions(rs, Xa: np.ndarray, ga: np.ndarray, dfl: float, be, sq: np.ndarray
+def newton_directions(rs, Xa: np.ndarray, ga: np.ndarray, dnum: Any, sq: np.ndarray
                       ) -> np.ndarray:
     """Batched Newton steps ``dy`` (shape ``(n, Na)``) in orthonormal coordinates
     ``y = sqrt(orbit) * theta``, where the Jacobian is the Hessian of ``L`` on Fix(H)
     (entries O(1)..O(d), not O(d^2)); least squares where it is singular. Shared by
     :func:`newton_float` and the deflated search (:mod:`symbolic.search`)."""
     with np.errstate(all="ignore"):
-        H = rs.hessian(list(Xa), dfl, backend=be)  # (n, n, Na)
-        Hm = np.moveaxis(H, -1, 0) / (sq[:, None] * sq[None, :])
+        H = rs.batch_at(Xa.T, dnum, ("hessian",))["hessian"]  # (Na, n, n)
+        Hm = H / (sq[:, None] * sq[None, :])
         rhs = (-ga / sq[:, None]).T[:, :, None]
         try:
             return np.linalg.solve(Hm, rhs)[:, :, 0].T

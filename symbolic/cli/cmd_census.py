@@ -26,7 +26,8 @@ def register(subparsers) -> None:
                    help="random starts of the initial design (default 400); the search then "
                    "adds batches until one finds nothing new")
     p.add_argument("--max-starts", default=None,
-                   help="cap on the total number of starts (default max(20 starts, 4000))")
+                   help="cap on the total number of starts (default max(20 starts, 4000, "
+                   "1000 dim Fix(H)))")
     p.add_argument("--seed", default="0", help="random seed of the start design (0..2^32-1)")
     p.add_argument("--no-deflation", action="store_true", help="no deflated Newton rounds")
     p.add_argument("--no-coarse-seeds", action="store_true",
