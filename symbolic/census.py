@@ -613,6 +613,9 @@ PATIENCE = 2
 #: Deflation depth: a start that reached a root is rerun with it deflated, this often.
 DEFLATION_DEPTH = 3
 
+#: Rows per batch of the float64 local solvers (one task on the executor).
+SEARCH_CHUNK = 128
+
 #: Singular-Jacobian endpoints kept (they are points of continua; more add nothing).
 MAX_SINGULAR = 400
 
@@ -657,14 +660,19 @@ def search_fixed_space(space: FixedSpace | str, d: Any, *, starts: int = 400, se
     t_start = time.perf_counter()
 
     def solve_rows(fn, S, *per_row):
-        """``fn(label, S, d, *per_row)`` with the rows of ``S`` (and of the per-row
-        arrays) split over the executor's workers; results concatenated in order."""
-        if parts < 2 or len(S) < 16 * parts:
-            return fn(space.label, S, dnum, *per_row)
-        chunks = np.array_split(np.arange(len(S)), parts)
-        futs = [executor.submit(fn, space.label, S[c], dnum, *[a[c] for a in per_row])
-                for c in chunks]
-        outs = [fut.result() for fut in futs]
+        """``fn(label, S, d, *per_row)`` on fixed chunks of ``SEARCH_CHUNK`` rows of ``S``
+        (and of the per-row arrays), run on the executor's workers when there is one;
+        results concatenated in order. The chunks are the same with or without an
+        executor, so the census does not depend on ``workers`` (float64 BLAS results
+        depend on the batch size in the last bits; Newton amplifies that)."""
+        chunks = [np.arange(s, min(s + SEARCH_CHUNK, len(S)))
+                  for s in range(0, len(S), SEARCH_CHUNK)]
+        if parts < 2 or len(chunks) < 2:
+            outs = [fn(space.label, S[c], dnum, *[a[c] for a in per_row]) for c in chunks]
+        else:
+            futs = [executor.submit(fn, space.label, S[c], dnum, *[a[c] for a in per_row])
+                    for c in chunks]
+            outs = [fut.result() for fut in futs]
         return (np.concatenate([o[0] for o in outs]), np.concatenate([o[1] for o in outs]))
 
     if memo_key in _SEARCH_MEMO:

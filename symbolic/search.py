@@ -285,7 +285,7 @@ def levenberg_marquardt_float(space: FixedSpace | str, starts: np.ndarray, d: An
     Returns ``(points (N, n), residual (N,))`` as :func:`~symbolic.solve.newton_float`
     (entrywise gradient residual; ``inf`` where it is not finite).
     """
-    from symbolic.solve import _ExactFloat, orbit_sizes, system_for
+    from symbolic.solve import _ExactFloat, batched_solve, orbit_sizes, system_for
 
     space = parse_isotropy(space)
     rs = system_for(space)
@@ -325,11 +325,7 @@ def levenberg_marquardt_float(space: FixedSpace | str, starts: np.ndarray, d: An
             bad = ~np.all(np.isfinite(A.reshape(len(a), -1)), axis=1)
             A[bad] = eye[0]
             b[bad] = 0.0
-            try:
-                dy = np.linalg.solve(A, b[:, :, None])[:, :, 0]
-            except np.linalg.LinAlgError:
-                dy = np.stack([np.linalg.lstsq(A[i], b[i], rcond=None)[0]
-                               for i in range(len(a))])
+            dy = batched_solve(A, b)
         cand = X[:, a] + (dy / sq[None, :]).T
         gc = grad(cand)
         fc = sumsq(gc)

@@ -286,19 +286,29 @@ def newton_directions(rs, Xa: np.ndarray, ga: np.ndarray, dnum: Any, sq: np.ndar
     with np.errstate(all="ignore"):
         H = rs.batch_at(Xa.T, dnum, ("hessian",))["hessian"]  # (Na, n, n)
         Hm = H / (sq[:, None] * sq[None, :])
-        rhs = (-ga / sq[:, None]).T[:, :, None]
-        try:
-            return np.linalg.solve(Hm, rhs)[:, :, 0].T
-        except np.linalg.LinAlgError:
-            return np.stack([_lstsq(Hm[i], rhs[i, :, 0]) for i in range(Xa.shape[1])],
-                            axis=1)
+        return batched_solve(Hm, (-ga / sq[:, None]).T).T
 
 
-def _lstsq(A, b):
+def batched_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``x[i] = A[i]^-1 b[i]`` for a batch ``A (N, n, n)``, ``b (N, n)``; a singular
+    ``A[i]`` gets the least-squares solution (NaN if even that fails) *for that row
+    only*, so every row's result is independent of the rest of the batch (the search
+    splits batches over processes and must find the same points)."""
     try:
-        return np.linalg.lstsq(A, b, rcond=None)[0]
+        return np.linalg.solve(A, b[:, :, None])[:, :, 0]
     except np.linalg.LinAlgError:
-        return np.full_like(b, np.nan)
+        return np.stack([_solve_one(A[i], b[i]) for i in range(len(A))]) if len(A) \
+            else np.zeros_like(b)
+
+
+def _solve_one(A, b):
+    try:
+        return np.linalg.solve(A, b)
+    except np.linalg.LinAlgError:
+        try:
+            return np.linalg.lstsq(A, b, rcond=None)[0]
+        except np.linalg.LinAlgError:
+            return np.full_like(b, np.nan)
 
 
 class _ExactFloat:

@@ -299,3 +299,24 @@ def test_coarse_seeds_embed_critical_points_as_critical_points(spec):
         Wf = np.array(fine.matrix(list(xf), d), dtype=float)
         assert abs(full.loss(Wc, backend="numpy") - full.loss(Wf, backend="numpy")) < 1e-12
         assert np.max(np.abs(full.gradient(Wf, backend="numpy"))) < 1e-9
+
+
+def test_search_split_over_workers_finds_the_same_points():
+    """Batches split over two local processes (fixed chunks of rows) give exactly the
+    serial search's classes, and the budget bounds the number of starts."""
+    from symbolic.census import _SEARCH_MEMO, search_fixed_space
+    from symbolic.parallel import LocalProcessExecutor
+
+    _SEARCH_MEMO.clear()
+    a = search_fixed_space("d-2,1,1", 8, max_starts=1500)
+    _SEARCH_MEMO.clear()
+    with LocalProcessExecutor(2) as ex:
+        b = search_fixed_space("d-2,1,1", 8, max_starts=1500, executor=ex)
+    _SEARCH_MEMO.clear()
+    assert len(a.isolated) == len(b.isolated) > 10
+    assert all(np.array_equal(x, y) for x, y in zip(a.isolated, b.isolated, strict=True))
+    for r in (a, b):
+        assert r.info["total_starts"] <= 1500
+        assert sum(r.info["new_classes_by_start"].values()) == r.info["classes"]
+        if r.info["stopped_because"].startswith("start budget"):
+            assert r.info["confidence"].startswith("incomplete")
