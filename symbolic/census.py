@@ -140,7 +140,9 @@ class CriticalPoint:
         if not self.differentiable:
             out["zero_rows"] = list(self.zero_rows)
             out["note"] = ("a row of W is zero: the loss is not differentiable here; "
-                           "no Hessian spectrum and no Morse index")
+                           "no Hessian spectrum and no Morse index; the dead rows are "
+                           "exact zeros and the residual is that of the live rows' "
+                           "gradient equations")
         if self.spectrum is not None:
             idx = self.spectrum.index
             out["index"] = _jnum(idx)
@@ -463,13 +465,22 @@ def _refine_one(task) -> CriticalPoint | None:
     be = MpmathBackend(digits + guard_digits(dnum))
     rs = system_for(space)
     G = normaliser_permutations(space)
-    r = newton(space, [repr(float(v)) for v in x], dnum, dps=digits, maxiter=60)
+    start = [repr(float(v)) for v in x]
+    dead = [] if differentiable else _zero_row_indices(space, np.asarray(x, float), 1e-6)
+    if dead:
+        # a dead block of rows: held at ~0 (exactly 0 is outside the kernel's domain)
+        # while Newton solves the live rows' equations; then reported as exact zeros
+        tiny = f"1e-{digits + guard_digits(dnum) + 20}"
+        start = [tiny if i in dead else v for i, v in enumerate(start)]
+    r = newton(space, start, dnum, dps=digits, maxiter=60, frozen=dead)
     if not r.converged:
         if differentiable:
             return None
-        vals = [be.mp.mpf(repr(float(v))) for v in x]
+        vals = [be.mp.mpf(v) for v in start]
     else:
         vals = list(r.values)
+    for i in dead:
+        vals[i] = be.mp.zero
     xf = np.array([float(v) for v in vals])
     zero = _zero_rows(space, xf, 10.0 ** (-(digits // 2)) if r.converged else 1e-6)
     if differentiable and zero:
@@ -566,6 +577,12 @@ def _zero_rows(space: FixedSpace, x: np.ndarray, tol: float) -> list[str]:
     """Names of the row blocks of ``W`` whose entries all vanish (``|entry| <= tol``)."""
     return [name for name, ix in zero_row_groups(space)
             if ix and np.max(np.abs(x[ix])) <= tol]
+
+
+def _zero_row_indices(space: FixedSpace, x: np.ndarray, tol: float) -> list[int]:
+    """Indices of the parameters in the row blocks of ``W`` that vanish (``<= tol``)."""
+    return sorted(i for _, ix in zero_row_groups(space)
+                  if ix and np.max(np.abs(x[ix])) <= tol for i in ix)
 
 
 def _min_row_norm(space: FixedSpace, x: np.ndarray) -> float:

@@ -51,6 +51,18 @@ def start_design(space: FixedSpace, d: Any, n_random: int, seed: int) -> np.ndar
                 else:  # row-only neurons: small
                     x[i] = 0.1
             starts.append(x)
+    # dead neurons: one block of rows (nearly) zero, the others at the all-positive
+    # guesses -- critical points with a zero row are limits that random starts reach
+    # only by luck (DESIGN.md section 1: the loss is not differentiable there)
+    groups = zero_row_groups(space)
+    if len(groups) > 1:
+        diag = np.array([q.kind == "D" for q in space.params])
+        for _label, idx in groups:
+            for sign in (1.0, -1.0):
+                for off in (0.0, 2.0 / dfl, 1.0, -1.0 / dfl):
+                    x = sign * np.where(diag, 1.0, off)
+                    x[idx] = 1e-8
+                    starts.append(x)
     scales = np.array([1.0, dfl ** -0.5, 1.0 / dfl])
     for _ in range(n_random):
         x = rng.normal(size=len(names))

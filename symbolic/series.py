@@ -242,88 +242,32 @@ def spec_from_family(fam: Any) -> FamilySpec:
 # --------------------------------------------------------------- numerics
 def newton_point(R: ReducedSystem, start: list, d: Any, *, dps: int = 50,
                  maxiter: int = 80) -> tuple[list, Any, Any]:
-    """Newton's method for the reduced gradient at ``d`` (mpmath, ``dps`` digits).
+    """The one Newton (:func:`symbolic.solve.newton`, its precision policy) on the fixed
+    space of ``R`` at ``d`` for ``dps`` correct digits.
 
-    Returns ``(values, residual, step)``; raises :class:`ConvergenceError` unless the
-    last Newton step is below ``10^{-(dps - 8)}`` relative to ``max|theta|``.
+    Returns ``(values, residual, step)``; raises :class:`ConvergenceError` (with the
+    reason) when it does not converge, e.g. at a zero row or a singular Hessian.
     """
-    mp = mpmath.MPContext()
-    # the reduced gradient sums O(d^3) terms that cancel: carry 4 log10(d) extra digits
-    if isinstance(d, Fraction):
-        dd = mpmath.mpf(d.numerator) / d.denominator
-    else:
-        dd = mpmath.mpf(d)
-    extra = 10 + 4 * max(0, int(mpmath.log10(dd)))
-    mp.dps = dps + extra
-    edps = dps + extra
-    # d in this context: an mpf of a lower-precision context would make the mixed
-    # arithmetic inside the evaluation run at that lower precision
-    if isinstance(d, Fraction):
-        d = mp.mpf(d.numerator) / d.denominator
-    elif not isinstance(d, (int, str)):
-        d = mp.mpf(d)
-    x = [_mpd(mp, v) for v in start]
-    step = mp.inf
-    res = mp.inf
-    for _ in range(maxiter):
-        try:
-            g = R.gradient(x, d, dps=edps)
-            H = R.hessian(x, d, dps=edps)
-        except ZeroDivisionError as exc:
-            raise ConvergenceError(f"a row of W is zero at d = {_dtext(d)} (the loss is not "
-                                   "differentiable there): choose another start") from exc
-        gv = mp.matrix([mp.mpf(v) for v in g])
-        Hm = mp.matrix([[mp.mpf(v) for v in row] for row in H])
-        try:
-            dx = mp.lu_solve(Hm, -gv)
-        except ZeroDivisionError as exc:
-            raise ConvergenceError(f"singular reduced Hessian at d={d}") from exc
-        x = [x[i] + dx[i] for i in range(len(x))]
-        res = mp.norm(gv)
-        step = mp.norm(dx)
-        tol = mp.mpf(10) ** (-(dps - 5))
-        # relative per component, with an absolute floor at the working precision (a
-        # component that is exactly 0, e.g. O1 at the global minimum, has only noise steps)
-        floor = mp.mpf(10) ** (-(edps - 3)) * max([abs(v) for v in x] + [mp.one])
-        if all(abs(dx[i]) <= tol * abs(x[i]) + floor for i in range(len(x))):
-            g = R.gradient(x, d, dps=edps)
-            res = mp.norm(mp.matrix([mp.mpf(v) for v in g]))
-            return x, res, step
-    raise ConvergenceError(f"Newton did not converge at d={d} (last step {mp.nstr(step, 3)})")
+    from symbolic.solve import newton
+
+    r = newton(R.space, list(start), d, digits=dps, maxiter=maxiter)
+    if not r.converged:
+        raise ConvergenceError(f"Newton did not converge at d = {_dtext(d)}: {r.reason}")
+    return list(r.values), r.residual, r.step
 
 
 def fix_index(R: ReducedSystem, x: list, d: Any, *, dps: int = 50) -> int:
-    """Morse index on ``Fix(H)``: the number of negative eigenvalues of the reduced Hessian.
+    """Morse index on ``Fix(H)``: :func:`symbolic.track.fix_index` (the inertia of the
+    pencil of the reduced Hessian and the orbit sizes, with the package's zero
+    tolerance); a degenerate point raises :class:`ConvergenceError` (it has no index).
+    ``dps`` is accepted for compatibility (the index needs no more than the default)."""
+    from symbolic.track import fix_index as _fix_index
 
-    The Hessian of ``ell(theta) = L(W(theta))`` is ``B`` of the trivial isotypic block and
-    the Gram matrix (orbit sizes) is positive definite, so by Sylvester's law of inertia the
-    index of ``B u = lambda G u`` equals that of ``B``. Eigenvalues within
-    ``10^{-(dps/2)} max|lambda|`` of 0 raise (a degenerate point has no well-defined index).
-    """
-    from symbolic.parsing import parse_number
-
-    d = parse_number(d, "d")
-    mp = mpmath.MPContext()
-    mp.dps = dps + _extra_digits(d)
-    H = R.hessian([_mpd(mp, v) for v in x], d, dps=mp.dps)
-    n = len(x)
-    # congruence with G^(-1/2), G = diag(orbit sizes): same inertia, eigenvalues of B u = l G u
-    from symbolic.groups import D_SYMBOL
-
-    dr = sp.Rational(d.numerator, d.denominator) if isinstance(d, Fraction) else sp.Integer(d)
-    sc = []
-    for q in R.space.params:
-        size = sp.Rational(sp.sympify(q.orbit_size).subs(D_SYMBOL, dr))
-        sc.append(1 / mp.sqrt(mp.mpf(int(size.p)) / int(size.q)))
-    Hm = mp.matrix([[mp.mpf(H[i, j]) * sc[i] * sc[j] for j in range(n)] for i in range(n)])
-    Hm = (Hm + Hm.T) / 2
-    ev = mp.eigsy(Hm, eigvals_only=True)
-    ev = [ev[i] for i in range(n)]
-    scale = max(abs(e) for e in ev)
-    if any(abs(e) <= scale * mp.mpf(10) ** (-(dps // 2)) for e in ev):
+    idx = _fix_index(R.space, list(x), d)
+    if idx is None:
         raise ConvergenceError(f"the reduced Hessian is (nearly) singular at d = {_dtext(d)}: "
                                "a degenerate point has no Morse index")
-    return sum(1 for e in ev if e < 0)
+    return idx
 
 
 def _extra_digits(d: Any) -> int:

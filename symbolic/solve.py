@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,14 @@ class NewtonResult:
     working_digits: int = 0
 
 
+def _scatter(vals, free, n, zero):
+    """A length-``n`` list with ``vals`` at ``free`` and ``zero`` elsewhere."""
+    out = [zero] * n
+    for i, v in zip(free, vals, strict=True):
+        out[i] = v
+    return out
+
+
 def _residual(g, sizes):
     return max(abs(gi) / abs(si) for gi, si in zip(g, sizes, strict=True))
 
@@ -105,11 +114,15 @@ def newton(
     dps: int | None = None,
     maxiter: int = 100,
     tol: Any = None,
+    frozen: Sequence[int] = (),
 ) -> NewtonResult:
     """Damped Newton on the reduced gradient at ``d`` for ``digits`` correct digits.
 
     ``start``: parameter values (list in ``space.params`` order or dict by name;
     numbers or decimal strings). ``dps``: deprecated alias of ``digits`` (default 50).
+    ``frozen``: indices of parameters held at their start values; Newton solves the
+    gradient equations of the other parameters only (a block of dead rows held at
+    ``~0``: the loss restricted to the live rows is smooth there).
     Never raises on non-convergence: the result says what happened.
     """
     space = parse_isotropy(space)
@@ -123,6 +136,9 @@ def newton(
     x = [be.number(v) for v in space.values_list(start)]
     sizes = [be.number(o) for o in at.orbit_sizes]
     eps = mp.mpf(10) ** (-(digits + 2)) if tol is None else be.number(tol)
+    free = [i for i in range(len(x)) if i not in set(frozen)]
+    if len(free) < len(x):
+        sizes = [sizes[i] for i in free]
     scale0 = max([abs(v) for v in x] + [mp.one])
     history: list = []
 
@@ -136,7 +152,7 @@ def newton(
     g_rel = f"1e-{digits + 4}"     # residual tests need |g| to ~10^-(digits+2) / orbit
     j_rel = f"1e-{digits // 2 + 2}"  # the Jacobian only sets the convergence rate
 
-    def grad(xv):
+    def grad_all(xv):
         with ab.context():
             mids = arb_midpoints(rs.gradient(xv, dnum, backend=ab), mp, g_rel)
         return mids if mids is not None else list(rs.gradient(xv, dnum, backend=be))
@@ -144,17 +160,23 @@ def newton(
     def newton_step(xv, gv):
         import flint
 
-        n = len(xv)
+        n = len(free)
         with ab.context():
             J = rs.hessian(xv, dnum, backend=ab)
             if arb_midpoints(J, mp, j_rel) is not None:
-                Ja = flint.arb_mat([[J[i, j].mid() for j in range(n)] for i in range(n)])
+                Ja = flint.arb_mat([[J[i, j].mid() for j in free] for i in free])
                 rhs = flint.arb_mat([[-ab.number(gi)] for gi in gv])
                 sol = Ja.solve(rhs, algorithm="approx")  # ZeroDivisionError: singular
-                return [mpf_from_arb(sol[i, 0], mp) for i in range(n)]
+                return _scatter([mpf_from_arb(sol[i, 0], mp) for i in range(n)], free,
+                                len(xv), mp.zero)
         J = rs.hessian(xv, dnum, backend=be)
-        sol = mp.lu_solve(mp.matrix(J.tolist()), mp.matrix([-gi for gi in gv]))
-        return [sol[i] for i in range(n)]
+        sol = mp.lu_solve(mp.matrix([[J[i, j] for j in free] for i in free]),
+                          mp.matrix([-gi for gi in gv]))
+        return _scatter([sol[i] for i in range(n)], free, len(xv), mp.zero)
+
+    def grad(xv):
+        g_all = grad_all(xv)
+        return g_all if len(free) == len(xv) else [g_all[i] for i in free]
 
     try:
         g = grad(x)

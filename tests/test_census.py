@@ -45,7 +45,7 @@ def test_census_d11_contains_gd_minimum_and_hidden_minima(census_d11_10):
         assert abs(losses[i] - target) < 1e-12
         assert c.points[i].spectrum.index == 0
     # saddles of index 1 and 9 = 1 + 8 (a whole standard representation descends)
-    assert {p.spectrum.index for p in c.points} >= {0, 1, 9}
+    assert {p.spectrum.index for p in c.points if p.differentiable} >= {0, 1, 9}
     # the global minimum is there, with its larger isotropy reported
     g = [p for p in c.points if abs(p.loss) < 1e-40]
     assert g and g[0].larger_isotropy == "d"
@@ -53,8 +53,15 @@ def test_census_d11_contains_gd_minimum_and_hidden_minima(census_d11_10):
 
 def test_census_losses_agree_with_full_matrix_50_digits(census_d11_10):
     fs = parse_isotropy("d-1,1")
+    assert any(not p.differentiable for p in census_d11_10.points)  # zero-row points too
     for p in census_d11_10.points:
         W = fs.matrix(p.values, 10)
+        if not p.differentiable:
+            # dead rows are exact zeros; the live rows solve their gradient equations:
+            # the network without the dead neurons has the same loss and is critical
+            live = [i for i in range(W.shape[0]) if any(v != 0 for v in W[i])]
+            assert 0 < len(live) < W.shape[0]
+            W = W[live]
         L = model.loss(W, backend="mpmath", dps=55)
         assert abs(L - p.loss) < mpmath.mpf(10) ** -40
         g = model.gradient(W, backend="mpmath", dps=55)
@@ -67,7 +74,9 @@ def test_census_reports_non_isolated_sets_once(census_d11_10):
     set_losses = [float(s.loss) for s in c.sets]
     assert len(set_losses) == len({round(x, 8) for x in set_losses})
     for s in c.sets:
-        assert all(abs(float(p.loss) - float(s.loss)) > 1e-8 for p in c.points)
+        # (zero-row points may close a set of parallel rows: they are listed apart)
+        assert all(abs(float(p.loss) - float(s.loss)) > 1e-8
+                   for p in c.points if p.differentiable)
 
 
 def test_census_d22_contains_gd_minimum():
@@ -75,7 +84,8 @@ def test_census_d22_contains_gd_minimum():
     gd = _gd_minimum(1)  # seed 1 reaches the d-2,2 minimum (6 distinct entries)
     assert min(abs(gd - float(p.loss)) for p in c.points) < 1e-9
     # symmetric duplicates (D2 <-> O2: a column swap inside the size-2 block) removed
-    keys = [round(float(p.loss), 12) for p in c.points if p.spectrum.index is not None]
+    keys = [round(float(p.loss), 12) for p in c.points
+            if p.spectrum is not None and p.spectrum.index is not None]
     assert len(keys) == len(set(keys))
 
 
