@@ -837,7 +837,7 @@ def _spec_key(spec: FamilySpec, dps: int, engine: str) -> list:
 def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
                   extra: int = 6, progress=None, fit: bool = True,
                   check: bool = True, engine: str = "pairs",
-                  cache: bool = True) -> FamilySeries:
+                  cache: bool = True, previous: FamilySeries | None = None) -> FamilySeries:
     """Expand a family to absolute order ``order`` in ``eps`` (see the module docstring).
 
     With ``check`` the result is compared with its own branch (:func:`check_branch`: values
@@ -852,7 +852,9 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     :func:`symbolic.cache.cache_dir`) is the start of the eps-adic Newton iteration
     (one or two steps to the new order); one of higher order is reused as it is.
     ``engine``: ``"pairs"`` (default, :mod:`symbolic.reduced_series`) or ``"expanded"``
-    (the reference evaluation). ``progress``: a callable receiving the valuations of
+    (the reference evaluation). ``previous``: a solution of lower order of the same
+    family held in memory (the start of the iteration even without the disk cache).
+    ``progress``: a callable receiving the valuations of
     each Newton step, or True/False/None for a tqdm bar (None: on a terminal only).
     """
     if isinstance(spec, str):
@@ -876,6 +878,10 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
             fs = _family_from_json(stored, spec, space, order, numeric, engine)
         except (KeyError, TypeError, ValueError, RelusymError):
             fs = None
+    if previous is not None and previous.family.name == spec.name and (
+            fs is None or min(t.prec for t in previous.theta)
+            > min(t.prec for t in fs.theta)):
+        fs = previous
     if fs is not None and min(t.prec for t in fs.theta) >= target:
         pass  # a stored solution of at least this order
     else:
@@ -1219,7 +1225,7 @@ def family_eigenvalues(spec: FamilySpec | str, order: int, *, dps: int = 60,
                 pass
         extra = min(max_extra, extra + lack)
         fs = family_series(spec, order, dps=dps, extra=extra, fit=False, progress=False,
-                           engine=engine, cache=cache, check=False)
+                           engine=engine, cache=cache, check=False, previous=fs)
     if bar is not None:
         bar.close()
     ev = [e for irr in irreps for e in done[irr.label]]

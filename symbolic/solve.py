@@ -26,9 +26,9 @@ that into a :class:`~symbolic.errors.ConvergenceError`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np

@@ -8,6 +8,7 @@ __all__ = ["register"]
 
 
 def register(subparsers) -> None:
+    from symbolic.experiments.beyond import SETTINGS
     from symbolic.experiments.gd import INITS, OPTIMIZERS
 
     p = subparsers.add_parser(
@@ -21,6 +22,14 @@ def register(subparsers) -> None:
     p.add_argument("--k", required=True, help="number of neurons")
     p.add_argument("--d", required=True, help="input dimension (target I_d)")
     p.add_argument("--runs", required=True, help="number of runs")
+    p.add_argument("--setting", default="closed-form",
+                   choices=("closed-form",) + SETTINGS,
+                   help="closed-form (default: ReLU, Gaussian inputs, the exact loss); "
+                   "beyond the closed form: erf (erf activation, Williams' kernel), "
+                   "uniform (ReLU, uniform inputs, sampled loss), deep (a second hidden "
+                   "layer, sampled loss); see docs/gd_census.md")
+    p.add_argument("--samples", default="20000",
+                   help="sample size of the sampled losses (--setting uniform/deep)")
     p.add_argument("--optimizer", default="gd", choices=OPTIMIZERS)
     p.add_argument("--init", default="xavier", choices=INITS)
     p.add_argument("--lr", help="step size (default 0.1 for gd, 0.05 sgd, 0.001 adam)")
@@ -68,13 +77,15 @@ def run(args: argparse.Namespace) -> int:
         kw["lr"] = float(lr)
     if args.steps is not None:
         kw["steps"] = parse_int(args.steps, "--steps", minimum=1)
-    protocol = Protocol(**kw)
     if args.resume and not args.out:
         raise RelusymError("--resume needs --out (the file of the runs to continue)")
     if args.out and Path(args.out).exists() and not args.resume and \
             Path(args.out).stat().st_size > 0:
         raise RelusymError(f"{args.out} exists: pass --resume to continue it, or choose "
                            "another --out")
+    if args.setting != "closed-form":
+        return _run_beyond(args, k, d, runs, seed, workers, kw)
+    protocol = Protocol(**kw)
     s = gd_census(k, d, runs, protocol, seed=seed, digits=digits, workers=workers,
                   scheduler=args.scheduler, out=args.out, resume=args.resume,
                   progress=not args.quiet, certify=not args.no_certify,
@@ -99,4 +110,32 @@ def run(args: argparse.Namespace) -> int:
               f"{cmp['fraction']} [{cmp['wilson95'][0]}, {cmp['wilson95'][1]}]: "
               + ("intervals overlap" if cmp["agree"] else "intervals DISAGREE")
               + f" (z = {cmp['z']})")
+    return 0
+
+
+def _run_beyond(args, k: int, d: int, runs: int, seed: int, workers, kw: dict) -> int:
+    """``--setting erf|uniform|deep``: symbolic.experiments.beyond."""
+    from symbolic.errors import RelusymError
+    from symbolic.experiments.beyond import Setting, beyond_census, beyond_text
+    from symbolic.parsing import parse_int
+    from symbolic.schema import dumps
+
+    if args.optimizer != "gd" or args.init != "xavier" or args.compare or \
+            args.identify_census or args.no_certify:
+        raise RelusymError(f"--setting {args.setting}: plain gradient descent from the "
+                           "Xavier initialisation only (--optimizer, --init, --compare, "
+                           "--identify-census and --no-certify apply to closed-form)")
+    skw = {"name": args.setting, "samples": parse_int(args.samples, "--samples",
+                                                      minimum=10, maximum=10**7)}
+    if "lr" in kw:
+        skw["lr"] = kw["lr"]
+    if "steps" in kw:
+        skw["steps"] = kw["steps"]
+    doc = beyond_census(Setting(**skw), k, d, runs, seed=seed, workers=workers,
+                        scheduler=args.scheduler, out=args.out, resume=args.resume,
+                        progress=not args.quiet)
+    if args.json:
+        print(dumps("gd-census", doc))
+    else:
+        print(beyond_text(doc))
     return 0
