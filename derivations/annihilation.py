@@ -14,8 +14,9 @@ smallest Hessian eigenvalue (certified lower end at k = d; float64 full matrix a
 equal split for k = d + m) and the certified interlacing bound (m + 1) mu_min(M_i).
 Exits non-zero if a certified k = d minimum does not split into certified saddles.
 
-    python derivations/annihilation.py            # d = 6..10, m = 1, 2
-    python derivations/annihilation.py --quick    # d = 8, m = 1
+    python derivations/annihilation.py                 # d = 6..10, m = 1, 2
+    python derivations/annihilation.py --d 10,16,20    # the issue's table (m = 0, 1, 2)
+    python derivations/annihilation.py --quick         # d = 8, m = 1
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
     ds, ms = ([8], [1]) if quick else (list(range(6, 11)), [1, 2])
+    if "--d" in argv:
+        from symbolic.parsing import parse_int
+
+        ds = [parse_int(x, "--d", minimum=4, maximum=200)
+              for x in argv[argv.index("--d") + 1].split(",")]
     print("% " + __doc__.strip().splitlines()[0])
     print("\\begin{tabular}{lrrllrll}")
     print("family & $d$ & $m$ & continuation & type & index & $\\lambda_{\\min}$ & "

@@ -19,9 +19,9 @@ from symbolic.experiments.gd import (
     fast_gradient,
     gd_census,
     train,
-    wilson_interval,
 )
 from symbolic.experiments.report import SAFRAN_SHAMIR_2018, compare_row, published_spurious
+from symbolic.experiments.stats import wilson_interval
 
 DATA = Path(__file__).parent / "data" / "safran_shamir_2018"
 

@@ -267,11 +267,11 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
     """
     import tempfile
 
-    from symbolic.experiments.gd import _check_sizes, wilson_interval
+    from symbolic.experiments.stats import check_sizes, interval_text, wilson_interval
     from symbolic.parallel import make_executor, run_tasks
 
     setting = Setting(name=setting) if isinstance(setting, str) else setting
-    _check_sizes(k, d, runs)
+    check_sizes(k, d, runs)
     fp = _fingerprint(setting, k, d, seed)
     tasks = [{"id": r, "k": k, "d": d, "seed": int(seed), "run": r,
               "setting": setting.to_json(), "fingerprint": fp} for r in range(runs)]
@@ -310,7 +310,7 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
     for c in classes:
         lo, hi = wilson_interval(c["count"], n)
         c["fraction"] = f"{c['count'] / n:.4f}"
-        c["wilson95"] = [f"{lo:.4f}", f"{hi:.4f}"]
+        c["wilson95"] = interval_text(lo, hi)
         del c["_loss"]
         c["runs"] = c["runs"][:20]
     classes.sort(key=lambda c: (-c["count"], float(c["loss"])))
@@ -320,7 +320,7 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
             "detect_tolerance": repr(setting.tolerance),
             "converged": len(conv), "not_converged": n - len(conv),
             "spurious_count": bad, "spurious_fraction": f"{bad / n:.4f}",
-            "spurious_wilson95": [f"{lo:.4f}", f"{hi:.4f}"], "minima": classes}
+            "spurious_wilson95": interval_text(lo, hi), "minima": classes}
 
 
 def beyond_text(doc: dict) -> str:

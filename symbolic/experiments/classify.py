@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from symbolic.errors import IsotropyError, RelusymError
+from symbolic.experiments.stats import interval_text
 
 __all__ = ["refine_endpoint", "symmetry_breaking", "name_point", "census_match", "summarise",
            "CensusSummary", "MinimumGroup", "DETECTION_TOLERANCES"]
@@ -162,10 +163,6 @@ def name_point(spec: str, values: list, d: int) -> str | None:
     return None
 
 
-def _ci_text(lo: float, hi: float) -> list[str]:
-    return [f"{math.floor(lo * 1e4) / 1e4:.4f}", f"{math.ceil(hi * 1e4) / 1e4:.4f}"]
-
-
 @dataclass
 class MinimumGroup:
     """One distinct end point (up to symmetry) and the runs that reached it."""
@@ -217,7 +214,7 @@ class MinimumGroup:
         return f"census point of Fix({self.isotropy})"
 
     def to_json(self, digits: int) -> dict[str, Any]:
-        from symbolic.experiments.gd import wilson_interval
+        from symbolic.experiments.stats import wilson_interval
 
         lo, hi = wilson_interval(self.count, self.n_total)
         out = {
@@ -225,7 +222,7 @@ class MinimumGroup:
             "catalogued": self.family is not None, "loss": self.loss,
             "loss_enclosure": self.loss_enclosure, "census_point": self.census_point,
             "params": self.params, "count": self.count,
-            "fraction": f"{self.count / self.n_total:.4f}", "wilson95": _ci_text(lo, hi),
+            "fraction": f"{self.count / self.n_total:.4f}", "wilson95": interval_text(lo, hi),
             "index": None if self.index is None else int(self.index),
             "classification": self.classification, "spurious": self.spurious,
             "symmetry": self.symmetry, "runs": self.runs,
@@ -255,13 +252,13 @@ class CensusSummary:
         return sum(g.count for g in self.groups if g.spurious)
 
     def spurious_fraction(self) -> tuple[float, tuple[float, float]]:
-        from symbolic.experiments.gd import wilson_interval
+        from symbolic.experiments.stats import wilson_interval
 
         return self.spurious_count / self.runs, wilson_interval(self.spurious_count, self.runs)
 
     def to_json(self) -> dict[str, Any]:
         f, (lo, hi) = self.spurious_fraction()
-        from symbolic.experiments.gd import wilson_interval
+        from symbolic.experiments.stats import wilson_interval
 
         blo, bhi = wilson_interval(self.bad_threshold_count, self.runs)
         return {
@@ -269,10 +266,10 @@ class CensusSummary:
             "protocol": self.protocol.to_json(), "digits": self.digits,
             "minima": [g.to_json(self.digits) for g in self.groups],
             "spurious_runs": self.spurious_count,
-            "spurious_fraction": f"{f:.4f}", "spurious_wilson95": _ci_text(lo, hi),
+            "spurious_fraction": f"{f:.4f}", "spurious_wilson95": interval_text(lo, hi),
             "bad_value_runs": self.bad_threshold_count,
             "bad_value_fraction": f"{self.bad_threshold_count / self.runs:.4f}",
-            "bad_value_wilson95": _ci_text(blo, bhi),
+            "bad_value_wilson95": interval_text(blo, bhi),
             "not_converged": len(self.not_converged),
             "not_converged_runs": [r["run"] for r in self.not_converged],
             "unidentified": [{"run": r["run"], "status": r["endpoint"]["status"],
@@ -312,7 +309,7 @@ class CensusSummary:
                          f"{ci:<17} {idx:>5}  {g.classification:<9} {g.name}"
                          + (f" ({g.census_point})" if g.census_point else ""))
         lines.append(f"spurious minima: {self.spurious_count} of {self.runs} runs "
-                     f"({f:.4f}, Wilson 95% [{_ci_text(lo, hi)[0]}, {_ci_text(lo, hi)[1]}])")
+                     "({:.4f}, Wilson 95% [{}, {}])".format(f, *interval_text(lo, hi)))
         lines.append(f"runs with L >= {p.bad_value} (Safran-Shamir's criterion): "
                      f"{self.bad_threshold_count}")
         lines.append(f"not converged: {len(self.not_converged)}"

@@ -46,10 +46,10 @@ from typing import Any
 import numpy as np
 
 from symbolic.errors import RelusymError
+from symbolic.experiments.stats import check_sizes
 
 __all__ = ["Protocol", "SAFRAN_SHAMIR", "OPTIMIZERS", "INITS", "initial_point", "fast_gradient",
-           "train", "gd_run_task", "census_tasks", "gd_census", "wilson_interval",
-           "report_section"]
+           "train", "gd_run_task", "census_tasks", "gd_census"]
 
 OPTIMIZERS = ("gd", "sgd", "adam")
 #: Initialisations: ``xavier`` = N(0, 1/d) entries (Safran--Shamir 2018; Safran--Yehudai--
@@ -291,17 +291,6 @@ def gd_run_task(task: dict) -> dict:
     return out
 
 
-def wilson_interval(count: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion (95 % for the default ``z``)."""
-    if n <= 0:
-        return (0.0, 1.0)
-    ph = count / n
-    den = 1 + z * z / n
-    c = (ph + z * z / (2 * n)) / den
-    h = z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / den
-    return (max(0.0, c - h), min(1.0, c + h))
-
-
 def gd_census(k: int, d: int, runs: int, protocol: Protocol = SAFRAN_SHAMIR, *,
               seed: int = 0, digits: int = 40, workers: int | None = None,
               scheduler: str | None = None, executor=None, out: str | Path | None = None,
@@ -320,7 +309,7 @@ def gd_census(k: int, d: int, runs: int, protocol: Protocol = SAFRAN_SHAMIR, *,
     from symbolic.experiments.classify import summarise
     from symbolic.parallel import make_executor, read_journal, run_tasks
 
-    _check_sizes(k, d, runs)
+    check_sizes(k, d, runs)
     tasks = census_tasks(k, d, runs, protocol, seed=seed, digits=digits)
     tmpdir = None
     if out is None:
@@ -347,20 +336,3 @@ def gd_census(k: int, d: int, runs: int, protocol: Protocol = SAFRAN_SHAMIR, *,
     results.sort(key=lambda r: r["run"])
     return summarise(results, k=k, d=d, protocol=protocol, seed=seed, digits=digits,
                      certify=certify, identify_census=identify_census)
-
-
-def _check_sizes(k: Any, d: Any, runs: Any) -> None:
-    for name, v, lo in (("k", k, 2), ("d", d, 2), ("runs", runs, 1)):
-        if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < lo:
-            raise RelusymError(f"{name} must be an integer >= {lo}, got {v!r}")
-    if k < d:
-        raise RelusymError(f"k = {k} < d = {d}: the census needs at least as many neurons as "
-                           "targets (the isotropy detection reads the block family)")
-
-
-def report_section(quick: bool = True, out_dir: Path | None = None):
-    """The report section of the gradient-descent census (see
-    :mod:`symbolic.experiments.report`)."""
-    from symbolic.experiments.report import report_section as _rs
-
-    return _rs(quick=quick, out_dir=out_dir)

@@ -47,7 +47,7 @@ def compare_row(k: int, count: int, runs: int) -> dict[str, Any]:
     the two intervals overlap (and the two-proportion z statistic)."""
     import math
 
-    from symbolic.experiments.gd import wilson_interval
+    from symbolic.experiments.stats import wilson_interval
 
     pub = published_spurious(k)
     a, b = wilson_interval(count, runs), wilson_interval(pub, SAFRAN_SHAMIR_RUNS)
@@ -55,11 +55,11 @@ def compare_row(k: int, count: int, runs: int) -> dict[str, Any]:
     pp = (count + pub) / (runs + SAFRAN_SHAMIR_RUNS)
     se = math.sqrt(pp * (1 - pp) * (1 / runs + 1 / SAFRAN_SHAMIR_RUNS)) if 0 < pp < 1 else 0
     z = (p1 - p2) / se if se else 0.0
-    from symbolic.experiments.classify import _ci_text
+    from symbolic.experiments.stats import interval_text
 
     return {"k": k, "runs": runs, "spurious": count, "fraction": f"{p1:.4f}",
-            "wilson95": _ci_text(*a),
-            "published_fraction": f"{p2:.4f}", "published_wilson95": _ci_text(*b),
+            "wilson95": interval_text(*a),
+            "published_fraction": f"{p2:.4f}", "published_wilson95": interval_text(*b),
             "z": f"{z:.2f}", "agree": bool(a[0] <= b[1] and b[0] <= a[1])}
 
 
@@ -70,7 +70,7 @@ def plot_fractions(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from symbolic.experiments.gd import wilson_interval
+    from symbolic.experiments.stats import wilson_interval
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     ks = sorted(SAFRAN_SHAMIR_2018)
