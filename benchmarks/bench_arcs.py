@@ -5,7 +5,7 @@ One high-precision point of an arc (the Lagrange system grad L = mu (W - W_c),
 
 * reduced: symbolic.arcs.trace.newton_on_sphere in Fix(K) (dimension 5-17, cost
   independent of d);
-* naive: the same Newton on the full k d unknowns with symbolic.model's mpmath
+* naive: the same Newton on the full k d unknowns with symbolic.loss.model's mpmath
   gradient and Hessian (what one would do without the symmetry reduction).
 
 Both must land on the same point (checked). Also the time of a whole arc (20 radii,
@@ -22,9 +22,9 @@ import time
 import mpmath
 import numpy as np
 
-from symbolic import model
 from symbolic.arcs.core import family_directions
 from symbolic.arcs.trace import newton_on_sphere, trace_arc
+from symbolic.loss import model
 
 
 def full_newton(Wc, W0, mu0, r, dps=30, steps=3):

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import time
 
-from symbolic.census import census
-from symbolic.solve import system_for
-from symbolic.track import track
+from symbolic.critical.census import census
+from symbolic.numerics.solve import system_for
+from symbolic.numerics.track import track
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ For r = 2..6 (isotropies d-1,1 / d-2,1,1 / d-3,1,1,1 / d-4,1,1,1,1 / d-5,1,1,1,1
 census of Fix(H) at d = 20 (30 digits, default search) is run in a subprocess with a
 wall-clock budget; printed: the search time, the total (search + refinement + spectrum),
 the number of points and sets, the search record, and the interval certificate time per
-point (symbolic.certify.certify_point, on up to CERT points). The exponent is the
+point (symbolic.spectra.certify.certify_point, on up to CERT points). The exponent is the
 least-squares slope of log(total time) against log(r) over the r that finished. The
 machine load (``uptime``) is printed first and last: the figures are wall-clock times on a
 shared machine.
@@ -26,8 +26,8 @@ CERT = 3
 
 _CHILD = r"""
 import json, sys, time
-from symbolic.census import census
-from symbolic.certify import certify_point
+from symbolic.critical.census import census
+from symbolic.spectra.certify import certify_point
 spec, workers, cert = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 t0 = time.perf_counter()
 c = census(spec, 20, digits=30, progress=False, workers=workers)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import time
 
-from symbolic.certify import certify_point
-from symbolic.families import family
+from symbolic.catalogue.families import family
+from symbolic.spectra.certify import certify_point
 
 
 def main() -> None:

@@ -17,9 +17,9 @@ import sys
 import time
 from fractions import Fraction
 
-from symbolic.census import census
-from symbolic.complete import certify_complete, orbit_sizes
-from symbolic.groups import parse_isotropy
+from symbolic.critical.census import census
+from symbolic.critical.complete import certify_complete, orbit_sizes
+from symbolic.symmetry.groups import parse_isotropy
 
 
 def run(spec: str, d: int, max_boxes: int, min_width: str) -> None:

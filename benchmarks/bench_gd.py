@@ -4,7 +4,7 @@
 
 1. One gradient of the closed-form loss at k = d = 6, 10, 20: the census's per-run path
    (validated once, then ``model._pair_data`` + ``kernel.kernel_grad`` on float64 arrays)
-   against the public ``symbolic.model.gradient`` (input validated at every call), the
+   against the public ``symbolic.loss.model.gradient`` (input validated at every call), the
    same numbers.
 2. The same census (``--runs`` runs at k = d = ``--k``, no certificates) on one process
    (``workers=1``, in-process) and on 2 local processes; speed-up = serial / parallel.
@@ -18,12 +18,12 @@ import time
 
 import numpy as np
 
-from symbolic import model
 from symbolic.experiments.gd import _Grad, gd_census
+from symbolic.loss import model
 
 
 def bench_gradient() -> None:
-    print("gradient per call (microseconds): census path vs symbolic.model.gradient")
+    print("gradient per call (microseconds): census path vs symbolic.loss.model.gradient")
     for k in (6, 10, 20):
         W = np.random.default_rng(0).standard_normal((k, k)) / np.sqrt(k)
         g = _Grad(k, k)

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from symbolic import model
+from symbolic.loss import model
 
 LIMIT = 30.0
 DPS = 50

@@ -3,7 +3,7 @@
     python benchmarks/bench_overparam.py
 
 Route A (relusym overparam): certify the k = d point in its fixed space
-(symbolic.certify.certify_point), evaluate the splitting matrix M_i in interval
+(symbolic.spectra.certify.certify_point), evaluate the splitting matrix M_i in interval
 arithmetic on the certified box, enclose its eigenvalues; the inertia at k = d + 1
 follows from Sylvester (symbolic/overparam/split.py). Route B (naive, uncertified): the
 full (d+1) d Hessian at the split point at 30 digits (mpmath) and its eigenvalues
@@ -18,10 +18,10 @@ import time
 import mpmath
 import numpy as np
 
-from symbolic import model
-from symbolic.certify import certify_point
-from symbolic.families import family
+from symbolic.catalogue.families import family
+from symbolic.loss import model
 from symbolic.overparam.split import certify_split, split_point
+from symbolic.spectra.certify import certify_point
 
 LIMIT = 120.0
 

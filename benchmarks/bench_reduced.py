@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from symbolic.reduced import ReducedSystem
+from symbolic.systems.reduced import ReducedSystem
 
 GROUPS = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1"]
 DS = [10, "10.5", 1000, 10**6, "1e8"]

@@ -1,4 +1,4 @@
-"""Symbolic ReducedSystem versus the numeric evaluator (symbolic/reduced_numeric.py),
+"""Symbolic ReducedSystem versus the numeric evaluator (symbolic/systems/reduced_numeric.py),
 side by side, for r = 2..6 blocks ("d-1,1", "d-2,1,1", ..., "d-5,1,1,1,1,1") at d = 20.
 
     python benchmarks/bench_reduced_numeric.py [--symbolic-max-r 5] [--points 1000]
@@ -16,8 +16,8 @@ import time
 
 import numpy as np
 
-from symbolic.reduced import ReducedSystem
-from symbolic.reduced_numeric import NumericReducedSystem
+from symbolic.systems.reduced import ReducedSystem
+from symbolic.systems.reduced_numeric import NumericReducedSystem
 
 D = 20
 

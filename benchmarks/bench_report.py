@@ -3,9 +3,9 @@
 1. Points along a family at d = 10, 10^2, ..., 10^5: one continuation sweep reusing the
    previous point (``symbolic.report.builtin._point``) against following the family
    from its seed at d = 10 for every d (``Family.point``).
-2. The Hessian spectrum of the d-1,1 minimum: isotypic (``symbolic.spectrum``, 30
+2. The Hessian spectrum of the d-1,1 minimum: isotypic (``symbolic.spectra.spectrum``, 30
    digits) at d = 30 and d = 10^5, against the full (d^2 x d^2) float64 Hessian of
-   ``symbolic.model`` at d = 30 (which cannot reach d = 10^5: 10^10 x 10^10).
+   ``symbolic.loss.model`` at d = 30 (which cannot reach d = 10^5: 10^10 x 10^10).
 3. Rendering: Markdown, HTML, LaTeX of a stored report, and pdflatex (if installed).
 4. With ``--sections``: wall time of each built-in section in quick mode (one core).
 
@@ -35,10 +35,10 @@ def main() -> None:
 
     import numpy as np
 
-    from symbolic import model
-    from symbolic.families import family
+    from symbolic.catalogue.families import family
+    from symbolic.loss import model
     from symbolic.report import builtin
-    from symbolic.spectrum import spectrum
+    from symbolic.spectra.spectrum import spectrum
 
     grid = [10, 100, 1000, 10**4, 10**5]
     f = family("spurious-d-1,1")

@@ -1,12 +1,12 @@
-"""Benchmark: exact Puiseux series of the catalogued families (symbolic.series).
+"""Benchmark: exact Puiseux series of the catalogued families (symbolic.asymptotics.series).
 
 Prints CPU and wall seconds against the order, parameters only and with eigenvalues,
 side by side for
 
-* ``new``: the pair-type series backend (:mod:`symbolic.reduced_series`), exponent-vector
+* ``new``: the pair-type series backend (:mod:`symbolic.systems.reduced_series`), exponent-vector
   denominators in Q(pi), incremental orders (the default of :func:`family_series`);
 * ``expanded``: the previous evaluation route in the same run (every invariant expanded
-  by sympy and summed monomial by monomial, :func:`symbolic.puiseux.evaluate_reduced`),
+  by sympy and summed monomial by monomial, :func:`symbolic.systems.puiseux.evaluate_reduced`),
   on the same field arithmetic;
 * ``old-src`` (with ``--old-src DIR``): the previous package itself, run in a subprocess
   with ``DIR`` first on ``sys.path`` (e.g. a checkout of the commit before issue 19:
@@ -36,8 +36,13 @@ import sys
 import tempfile
 import time
 
-from symbolic.families import FAMILIES
-from symbolic.series import family_eigenvalues, family_series, get_family, numeric_profile
+from symbolic.asymptotics.series import (
+    family_eigenvalues,
+    family_series,
+    get_family,
+    numeric_profile,
+)
+from symbolic.catalogue.families import FAMILIES
 
 
 def _timed(f):
@@ -55,7 +60,7 @@ import sys, json
 sys.path.insert(0, {src!r})
 import symbolic
 assert symbolic.__file__.startswith({src!r}), symbolic.__file__
-from symbolic.series import family_series, family_eigenvalues
+from symbolic.asymptotics.series import family_series, family_eigenvalues
 name, order, eig = {name!r}, {order}, {eig}
 if eig:
     fs, ev = family_eigenvalues(name, order)

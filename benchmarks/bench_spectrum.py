@@ -4,7 +4,7 @@ Prints
 1. the one-off symbolic build time of the blocks (per isotropy);
 2. at d = 80 (``d-1,1``, a random point of Fix(H)): the isotypic spectrum (mpmath
    at 50 digits, and float64) against ``numpy.linalg.eigvalsh`` of the full
-   6400 x 6400 float64 Hessian (:func:`symbolic.model.hessian`), in the same run,
+   6400 x 6400 float64 Hessian (:func:`symbolic.loss.model.hessian`), in the same run,
    with the agreement of the two spectra and the speed ratios (required: >= 1000);
 3. the spectrum at d = 10^6 at 50 digits for every grammar isotropy (required: < 1 s).
 
@@ -12,9 +12,9 @@ Prints
 
 * ours: ``relusym spectrum --family spurious-d-1,1 --d D`` with a fresh disk cache
   (``RELUSYM_CACHE_DIR``): once cold, then warm (the family point cached on disk by
-  :func:`symbolic.track.point_at`; best of 3);
+  :func:`symbolic.numerics.track.point_at`; best of 3);
 * naive: one process that gets the family point by continuation, builds the full
-  ``d x d`` matrix ``W``, the full ``d^2 x d^2`` Hessian with :mod:`symbolic.model` in
+  ``d x d`` matrix ``W``, the full ``d^2 x d^2`` Hessian with :mod:`symbolic.loss.model` in
   float64 and calls ``numpy.linalg.eigvalsh`` (no symmetry, no cache);
 
 at d = 20 and d = 80, with the ratios naive / warm (required: > 1 at d = 20, >= 100 at
@@ -36,9 +36,9 @@ import time
 import mpmath
 import numpy as np
 
-from symbolic import model
-from symbolic.groups import parse_isotropy
-from symbolic.spectrum import spectrum
+from symbolic.loss import model
+from symbolic.spectra.spectrum import spectrum
+from symbolic.symmetry.groups import parse_isotropy
 
 GRAMMAR = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1"]
 
@@ -58,7 +58,7 @@ FAMILY = "spurious-d-1,1"
 
 def naive(d: int) -> None:
     """The naive route as one process: family point, full Hessian, eigvalsh."""
-    from symbolic.families import family
+    from symbolic.catalogue.families import family
 
     f = family(FAMILY)
     vals = [float(v) for v in f.point(d, digits=20)]

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     quick = "--quick" in argv
     ds, ms = ([8], [1]) if quick else (list(range(6, 11)), [1, 2])
     if "--d" in argv:
-        from symbolic.parsing import parse_int
+        from symbolic.core.parsing import parse_int
 
         ds = [parse_int(x, "--d", minimum=4, maximum=200)
               for x in argv[argv.index("--d") + 1].split(",")]

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from symbolic.atlas import build_atlas, connect
     from symbolic.atlas.fingerprint import fingerprint, same_point
     from symbolic.experiments.classify import refine_endpoint
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.groups import parse_isotropy
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", default=None, help="an atlas built with relusym atlas build")

@@ -20,10 +20,10 @@ import argparse
 import mpmath
 import sympy as sp
 
+from symbolic.asymptotics.series import family_series, get_family, to_mpf, track_to
 from symbolic.export.latex import series_align
-from symbolic.puiseux import PiField
-from symbolic.reduced import ReducedSystem
-from symbolic.series import family_series, get_family, to_mpf, track_to
+from symbolic.systems.puiseux import PiField
+from symbolic.systems.reduced import ReducedSystem
 
 
 def main() -> None:
@@ -63,7 +63,7 @@ def main() -> None:
         print(f"%   d = {d:>8}: d L = {mpmath.nstr(exact, 25)}   error {err}"
               f"   (eps^{N + 1} = {mpmath.nstr(e ** (N + 1), 3)})")
     if not args.no_transition:
-        from symbolic.transition import find_transition
+        from symbolic.critical.transition import find_transition
 
         for tr in find_transition(spec, dps=50, d_values=list(range(4, 9))):
             print(f"% {tr.below} -> {tr.above} at d = {tr.to_json(30)['d']} ({tr.irrep} block)")

@@ -4,7 +4,7 @@ minimum gradient descent finds) and L -> 1/2 - 1/pi along the hidden Delta S_d f
 numerics).
 
 The leading coefficient comes from the exact series in eps = d^(-1/2)
-(``symbolic.series.family_series``), and is checked against the loss of
+(``symbolic.asymptotics.series.family_series``), and is checked against the loss of
 high-precision critical points at d = 10^3, 10^4, 10^5 (the truncated series must match
 them with an error falling at the predicted rate). Prints the series (LaTeX, broken
 into lines) and exits 1 if a leading coefficient differs from the claimed value
@@ -22,10 +22,10 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
+from symbolic.asymptotics.series import evaluate_truncated, family_series
+from symbolic.core.parsing import parse_number
 from symbolic.export.latex import series_align
-from symbolic.parsing import parse_number
 from symbolic.report.builtin import LEADING, eps_of, family_loss, fit_slope
-from symbolic.series import evaluate_truncated, family_series
 
 
 def main(argv: list[str] | None = None) -> int:

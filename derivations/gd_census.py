@@ -65,9 +65,9 @@ def published(folder: str) -> None:
 
     import scipy.io
 
-    from symbolic.canonical import canonical_key
     from symbolic.experiments.classify import refine_endpoint, symmetry_breaking
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.canonical import canonical_key
+    from symbolic.symmetry.groups import parse_isotropy
 
     tot = tot_max = 0
     print("% k & stored families & distinct after refinement & runs per isotropy")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from symbolic import model
-from symbolic.groups import D_SYMBOL
-from symbolic.spectrum import global_minimum_spectrum
+from symbolic.loss import model
+from symbolic.spectra.spectrum import global_minimum_spectrum
+from symbolic.symmetry.groups import D_SYMBOL
 
 
 def main() -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import mpmath
 
-from symbolic.certify import certify_point
-from symbolic.families import family
-from symbolic.formatting import interval
+from symbolic.catalogue.families import family
+from symbolic.core.formatting import interval
+from symbolic.spectra.certify import certify_point
 
 
 def main() -> None:

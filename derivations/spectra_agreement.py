@@ -18,7 +18,7 @@ import sys
 
 import mpmath
 
-from symbolic.formatting import decimal
+from symbolic.core.formatting import decimal
 from symbolic.report.builtin import agreement_curve, fit_slope
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symbolic.formatting import decimal
+from symbolic.core.formatting import decimal
 from symbolic.report.builtin import _spectrum, fit_slope, large_eigenvalue_census
 
 

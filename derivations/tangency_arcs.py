@@ -19,7 +19,7 @@ bounded-d and bounded-d-1,1 hidden):
    of m(r) up to it;
 2. the O(d^-1/2) coefficients of the eigenvalues tending to 1/4 - 1/(2 pi)
    (Richardson estimates from the isotypic spectrum; with --exact also the exact
-   series of symbolic.series, minutes per family).
+   series of symbolic.asymptotics.series, minutes per family).
 
     python derivations/tangency_arcs.py [--quick] [--exact] [--d 10,20,40] [--plots DIR]
 """
@@ -30,7 +30,7 @@ import argparse
 from pathlib import Path
 
 from symbolic.arcs.report import arcs_section
-from symbolic.parsing import parse_int
+from symbolic.core.parsing import parse_int
 
 
 def main(argv: list[str] | None = None) -> None:

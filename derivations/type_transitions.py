@@ -3,7 +3,7 @@
 
 For each family: scan integer d, bisect the change of type, solve the crossing of the
 smallest eigenvalue of one isotypic block through 0 jointly with the critical-point
-equations (``symbolic.transition``), and certify the type just below and just above
+equations (``symbolic.critical.transition``), and certify the type just below and just above
 (Krawczyk). Exits 1 unless the family is a saddle below and a minimum above d*, both
 certified, and d* lies strictly between ``--between LO HI`` (default 5 and 6) and is
 not an integer.
@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symbolic.transition import find_transition
+from symbolic.critical.transition import find_transition
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,9 +11,10 @@ symbolic`` stays fast); the layers and the import graph are in docs/architecture
 
 Functions whose name is also a module's are exported under another name, so that
 the attribute is the same whatever was imported first: ``hessian_spectrum``
-(:func:`symbolic.spectrum.spectrum`), ``track_branch`` (:func:`symbolic.track.track`),
-``run_census`` (:func:`symbolic.census.census`); ``symbolic.spectrum``,
-``symbolic.track`` and ``symbolic.census`` are the modules.
+(:func:`symbolic.spectra.spectrum.spectrum`), ``track_branch``
+(:func:`symbolic.numerics.track.track`),
+``run_census`` (:func:`symbolic.critical.census.census`); ``symbolic.spectra.spectrum``,
+``symbolic.numerics.track`` and ``symbolic.critical.census`` are the modules.
 
 The symbols: ``symbolic.d`` is the dimension exactly as the package uses it,
 ``Symbol("d", positive=True)`` -- substitute with it, ``expr.subs(symbolic.d, 3)``
@@ -27,7 +28,7 @@ import importlib
 import os
 from typing import Any
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 # One BLAS thread per process unless the user chose otherwise (set before numpy loads;
 # no effect if it already has). relusym's float64 linear algebra is many small matrices
@@ -42,49 +43,49 @@ __version__ = "0.1.0"
 #: public name -> (module, attribute)
 _EXPORTS: dict[str, tuple[str, str]] = {
     # errors
-    "ShapeError": ("symbolic.errors", "ShapeError"),
-    "IsotropyError": ("symbolic.errors", "IsotropyError"),
-    "NonDifferentiableError": ("symbolic.errors", "NonDifferentiableError"),
-    "ConvergenceError": ("symbolic.errors", "ConvergenceError"),
-    "PrecisionError": ("symbolic.errors", "PrecisionError"),
+    "ShapeError": ("symbolic.core.errors", "ShapeError"),
+    "IsotropyError": ("symbolic.core.errors", "IsotropyError"),
+    "NonDifferentiableError": ("symbolic.core.errors", "NonDifferentiableError"),
+    "ConvergenceError": ("symbolic.core.errors", "ConvergenceError"),
+    "PrecisionError": ("symbolic.core.errors", "PrecisionError"),
     # symbols, parsing, precision
-    "d": ("symbolic.groups", "D_SYMBOL"),
-    "eps": ("symbolic.series", "EPS"),
-    "parse_d": ("symbolic.groups", "parse_d"),
-    "parse_number": ("symbolic.parsing", "parse_number"),
-    "parse_params": ("symbolic.parsing", "parse_params"),
-    "working_digits": ("symbolic.precision", "working_digits"),
-    "check_digits": ("symbolic.precision", "check_digits"),
+    "d": ("symbolic.symmetry.groups", "D_SYMBOL"),
+    "eps": ("symbolic.asymptotics.series", "EPS"),
+    "parse_d": ("symbolic.symmetry.groups", "parse_d"),
+    "parse_number": ("symbolic.core.parsing", "parse_number"),
+    "parse_params": ("symbolic.core.parsing", "parse_params"),
+    "working_digits": ("symbolic.core.precision", "working_digits"),
+    "check_digits": ("symbolic.core.precision", "check_digits"),
     # fixed spaces and reduced systems
-    "FixedSpace": ("symbolic.groups", "FixedSpace"),
-    "parse_isotropy": ("symbolic.groups", "parse_isotropy"),
-    "ReducedSystem": ("symbolic.reduced", "ReducedSystem"),
-    "reduced_system": ("symbolic.reduced", "reduced_system"),
-    "isotypic_decomposition": ("symbolic.isotypic", "isotypic_decomposition"),
-    "detect_isotropy": ("symbolic.detect", "detect_isotropy"),
+    "FixedSpace": ("symbolic.symmetry.groups", "FixedSpace"),
+    "parse_isotropy": ("symbolic.symmetry.groups", "parse_isotropy"),
+    "ReducedSystem": ("symbolic.systems.reduced", "ReducedSystem"),
+    "reduced_system": ("symbolic.systems.reduced", "reduced_system"),
+    "isotypic_decomposition": ("symbolic.symmetry.isotypic", "isotypic_decomposition"),
+    "detect_isotropy": ("symbolic.symmetry.detect", "detect_isotropy"),
     # numerics
-    "newton": ("symbolic.solve", "newton"),
-    "solve_point": ("symbolic.solve", "solve_point"),
-    "track_branch": ("symbolic.track", "track"),
-    "point_at": ("symbolic.track", "point_at"),
-    "Branch": ("symbolic.track", "Branch"),
-    "run_census": ("symbolic.census", "census"),
+    "newton": ("symbolic.numerics.solve", "newton"),
+    "solve_point": ("symbolic.numerics.solve", "solve_point"),
+    "track_branch": ("symbolic.numerics.track", "track"),
+    "point_at": ("symbolic.numerics.track", "point_at"),
+    "Branch": ("symbolic.numerics.track", "Branch"),
+    "run_census": ("symbolic.critical.census", "census"),
     # spectra, certificates, transitions
-    "hessian_spectrum": ("symbolic.spectrum", "spectrum"),
-    "Spectrum": ("symbolic.spectrum", "Spectrum"),
-    "exact_spectrum": ("symbolic.spectrum", "exact_spectrum"),
-    "certify_point": ("symbolic.certify", "certify_point"),
-    "Certificate": ("symbolic.certify", "Certificate"),
-    "find_transition": ("symbolic.transition", "find_transition"),
-    "Transition": ("symbolic.transition", "Transition"),
+    "hessian_spectrum": ("symbolic.spectra.spectrum", "spectrum"),
+    "Spectrum": ("symbolic.spectra.spectrum", "Spectrum"),
+    "exact_spectrum": ("symbolic.spectra.spectrum", "exact_spectrum"),
+    "certify_point": ("symbolic.spectra.certify", "certify_point"),
+    "Certificate": ("symbolic.spectra.certify", "Certificate"),
+    "find_transition": ("symbolic.critical.transition", "find_transition"),
+    "Transition": ("symbolic.critical.transition", "Transition"),
     # catalogue, series, output
-    "family": ("symbolic.families", "family"),
-    "FAMILIES": ("symbolic.families", "FAMILIES"),
-    "family_series": ("symbolic.series", "family_series"),
-    "decimal": ("symbolic.formatting", "decimal"),
-    "enclosure": ("symbolic.formatting", "enclosure"),
-    "document": ("symbolic.schema", "document"),
-    "dumps": ("symbolic.schema", "dumps"),
+    "family": ("symbolic.catalogue.families", "family"),
+    "FAMILIES": ("symbolic.catalogue.families", "FAMILIES"),
+    "family_series": ("symbolic.asymptotics.series", "family_series"),
+    "decimal": ("symbolic.core.formatting", "decimal"),
+    "enclosure": ("symbolic.core.formatting", "enclosure"),
+    "document": ("symbolic.core.schema", "document"),
+    "dumps": ("symbolic.core.schema", "dumps"),
 }
 
 __all__ = ["RelusymError", "__version__", *_EXPORTS]

@@ -1,7 +1,7 @@
 """Tangency arcs (symbolic.arcs): every claim re-checked in the full-matrix model.
 
 Independent checks: the Lagrange condition with the full k x d gradient of
-symbolic.model (not the reduced one), the isotropy by permutations of the full
+symbolic.loss.model (not the reduced one), the isotropy by permutations of the full
 matrix, the arc's eigen-direction against the full Hessian, c3 by finite
 differences of the full-matrix loss, the expansion against direct evaluation at
 small r, m(r)/M(r) against direct constrained optimisation on the sphere, and
@@ -14,7 +14,6 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
 from symbolic.arcs.checks import (
     full_lagrange_residual,
     sphere_extrema,
@@ -25,7 +24,8 @@ from symbolic.arcs.core import compute_arcs, family_directions
 from symbolic.arcs.expansion import expansion
 from symbolic.arcs.trace import trace_arc
 from symbolic.cli.main import main
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
+from symbolic.loss import model
 
 D = 6
 DIGITS = 20  # directions at 30 digits
@@ -101,7 +101,7 @@ def test_points_off_the_arc_fail_the_lagrange_check(arcs):
 
 
 def test_isotropy_verified_by_permutations(arcs):
-    from symbolic.detect import detect_isotropy
+    from symbolic.symmetry.detect import detect_isotropy
 
     for arc in arcs.values():
         asp = arc.direction.space
@@ -264,7 +264,7 @@ def test_all_arcs_against_direct_optimisation_d6():
 
 @pytest.mark.slow
 def test_eps_estimates_match_exact_series():
-    """The Richardson estimates of the O(d^-1/2) terms against symbolic.series."""
+    """The Richardson estimates of the O(d^-1/2) terms against symbolic.asymptotics.series."""
     from symbolic.arcs.compare import eps_terms, exact_eps_terms
 
     for name in ("bounded-d",):

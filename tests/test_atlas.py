@@ -15,8 +15,8 @@ import sympy
 
 from symbolic.atlas import build_atlas, connect, export_html, query_points, summary
 from symbolic.atlas.partitions import block_labels, parse_d_range, partitions
-from symbolic.errors import RelusymError
-from symbolic.groups import parse_isotropy
+from symbolic.core.errors import RelusymError
+from symbolic.symmetry.groups import parse_isotropy
 
 
 @pytest.mark.parametrize("d", [4, 5, 6, 7, 8, 9, 10])
@@ -55,7 +55,7 @@ def small_atlas(tmp_path_factory):
 
 def _full_matrix_check(space, params, d):
     """Gradient of the FULL k x d model at 30 digits (independent of the reduction)."""
-    from symbolic.model import gradient, loss
+    from symbolic.loss.model import gradient, loss
 
     with mpmath.workdps(30):  # never change mpmath's global precision in a test
         vals = [mpmath.mpf(params[n]) for n in space.names]  # decimal strings, 30 digits
@@ -143,7 +143,7 @@ def test_export_html(small_atlas, tmp_path):
 
 def test_resume_skips_finished_tasks(tmp_path):
     from symbolic.atlas.build import atlas_tasks, census_task
-    from symbolic.parallel import make_executor, run_tasks
+    from symbolic.numerics.parallel import make_executor, run_tasks
 
     db = tmp_path / "r.sqlite"
     journal = tmp_path / "r.sqlite.census.jsonl"

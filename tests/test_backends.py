@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic import model
-from symbolic.backends import ArbBackend, get_backend
-from symbolic.errors import RelusymError
+from symbolic.core.backends import ArbBackend, get_backend
+from symbolic.core.errors import RelusymError
+from symbolic.loss import model
 
 W = [["0.5", "-0.25", "1"], ["1.5", "0.125", "-0.75"], ["-1", "1", "0.5"]]
 
@@ -132,7 +132,7 @@ def test_arb_number_from_high_precision_mpmath_is_exact():
     """Regression: converting an mpf must keep its sign and all of its bits."""
     from flint import arb, ctx, fmpq
 
-    from symbolic.backends import ArbBackend
+    from symbolic.core.backends import ArbBackend
 
     mp = mpmath.MPContext()
     mp.dps = 60
@@ -151,7 +151,7 @@ def test_eigen_solves_agree_with_mpmath_eigsy_and_closed_forms():
     a 2 x 2 pencil in closed form."""
     import numpy as np
 
-    from symbolic.backends import MpmathBackend, generalized_eigenvalues, symmetric_eigen
+    from symbolic.core.backends import MpmathBackend, generalized_eigenvalues, symmetric_eigen
 
     be = MpmathBackend(60)
     mp = be.mp

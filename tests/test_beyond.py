@@ -10,9 +10,8 @@ import json
 import numpy as np
 import pytest
 
-from symbolic import model
 from symbolic.cli.main import main
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.experiments.beyond import (
     Setting,
     beyond_census,
@@ -21,6 +20,7 @@ from symbolic.experiments.beyond import (
     erf_loss,
     sampled_loss_and_gradient,
 )
+from symbolic.loss import model
 
 
 def test_erf_loss_matches_monte_carlo():

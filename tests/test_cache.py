@@ -1,4 +1,4 @@
-"""The one disk cache (symbolic.cache): location policy, invalidation by source,
+"""The one disk cache (symbolic.core.cache): location policy, invalidation by source,
 atomic writes under concurrent writers, damaged entries ignored."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from symbolic import cache
+from symbolic.core import cache
 
 
 def test_location_and_disable(tmp_path, monkeypatch):
@@ -38,17 +38,17 @@ def test_roundtrip_and_damaged_or_foreign_entries(tmp_path, monkeypatch):
 
 
 def test_fingerprint_follows_source_and_version():
-    a = cache.source_fingerprint("symbolic.groups")
-    assert a == cache.source_fingerprint("symbolic.groups")
-    assert a != cache.source_fingerprint("symbolic.kernel")
-    assert a != cache.source_fingerprint("symbolic.groups", "symbolic.kernel")
+    a = cache.source_fingerprint("symbolic.symmetry.groups")
+    assert a == cache.source_fingerprint("symbolic.symmetry.groups")
+    assert a != cache.source_fingerprint("symbolic.loss.kernel")
+    assert a != cache.source_fingerprint("symbolic.symmetry.groups", "symbolic.loss.kernel")
     # a module that does not exist gives a fingerprint of its own, not an error
     assert cache.source_fingerprint("symbolic.no_such_module") != a
 
 
 _WRITER = r"""
 import sys
-from symbolic import cache
+from symbolic.core import cache
 for i in range(200):
     cache.write_entry("race", "shared", [sys.argv[1]] * 2000)
 """

@@ -1,4 +1,4 @@
-"""Deduplication under the normaliser (symbolic.canonical), checked independently.
+"""Deduplication under the normaliser (symbolic.symmetry.canonical), checked independently.
 
 Group elements are checked against explicit permutation matrices of the full W in
 tests/test_census_complete.py; here the orbit registry and the invariants are checked
@@ -10,14 +10,14 @@ import itertools
 
 import numpy as np
 
-from symbolic.canonical import (
+from symbolic.critical.census import larger_isotropy
+from symbolic.symmetry.canonical import (
     OrbitRegistry,
     normaliser_permutations,
     orbit_invariant,
     relabel_coset_representatives,
 )
-from symbolic.census import larger_isotropy
-from symbolic.groups import parse_isotropy
+from symbolic.symmetry.groups import parse_isotropy
 
 
 def test_group_orders():

@@ -5,10 +5,10 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.census import census, larger_isotropy, symmetry_images
-from symbolic.errors import IsotropyError, PrecisionError, RelusymError
-from symbolic.groups import parse_isotropy
+from symbolic.core.errors import IsotropyError, PrecisionError, RelusymError
+from symbolic.critical.census import census, larger_isotropy, symmetry_images
+from symbolic.loss import model
+from symbolic.symmetry.groups import parse_isotropy
 
 
 def _gd_minimum(seed: int, d: int = 10) -> float:
@@ -107,7 +107,7 @@ def test_census_cost_and_content_do_not_depend_on_d():
 
 
 def test_fractional_d_census_is_continuous():
-    from symbolic.track import track
+    from symbolic.numerics.track import track
 
     b = track("d-1,1", [1, 0, -1, 0, 0], 10, 11, digits=30, initial_step=0.02, progress=False)
     mid = [p for p in b.points if 10.3 < float(p.d) < 10.7]
@@ -129,7 +129,7 @@ def test_larger_isotropy_and_symmetry_images():
     imgs = symmetry_images(fs, np.array([1.0, 0.1, 0.2, 0.3, 0.4, 0.5]))
     assert any(np.allclose(v, [1.0, 0.1, 0.3, 0.2, 0.4, 0.5]) for v in imgs)
     # every image is a critical point iff the original is: check with the loss
-    from symbolic.solve import system_for
+    from symbolic.numerics.solve import system_for
 
     rs = system_for(fs)
     base = rs.loss([1.0, 0.1, 0.2, 0.3, 0.4, 0.5], 8, backend="numpy")
@@ -154,7 +154,7 @@ def test_census_bad_input():
 def test_census_at_larger_d_contains_gd_minima(d, spec):
     """Every gradient-descent minimum (full space) whose detected isotropy is ``spec``
     appears in the census of Fix(spec); losses agree with the full model to 40 digits."""
-    from symbolic.detect import detect_isotropy
+    from symbolic.symmetry.detect import detect_isotropy
 
     c = census(spec, d, digits=40, starts=400)
     losses = [float(p.loss) for p in c.points]
@@ -186,7 +186,7 @@ def test_census_beyond_float_range_by_continuation():
     assert any(abs(L * 1e20 - (0.5 - 2 / np.pi**2)) < 1e-8 for L in losses)
     assert any(abs(L - (0.5 - 1 / np.pi)) < 1e-8 for L in losses)
     fs = parse_isotropy("d-1,1")
-    from symbolic.solve import system_for
+    from symbolic.numerics.solve import system_for
 
     rs = system_for(fs)
     for p in c.points:  # every reported point solves the reduced system at d = 1e20
@@ -204,8 +204,8 @@ def _full_gradient_max(fs, x, d):
 def test_per_start_deflation_finds_a_different_critical_point():
     """Deflating the root a start reached sends the same start to another root; every
     endpoint is a critical point of the full-matrix loss (independent gradient)."""
-    from symbolic.search import deflated_newton_float, random_starts
-    from symbolic.solve import newton_float
+    from symbolic.numerics.search import deflated_newton_float, random_starts
+    from symbolic.numerics.solve import newton_float
 
     fs = parse_isotropy("d-2,1,1")
     rng = np.random.default_rng(4)
@@ -225,7 +225,7 @@ def test_per_start_deflation_finds_a_different_critical_point():
 
 
 def test_levenberg_marquardt_endpoints_are_critical_points():
-    from symbolic.search import levenberg_marquardt_float, random_starts
+    from symbolic.numerics.search import levenberg_marquardt_float, random_starts
 
     fs = parse_isotropy("d-1,1;1")
     S = random_starts(fs, 5, 30, np.random.default_rng(2))
@@ -241,8 +241,8 @@ def test_levenberg_marquardt_endpoints_are_critical_points():
 def test_soft_mode_starts_follow_the_smallest_hessian_eigenvector():
     """Independent: the full-matrix Hessian restricted to Fix(H) (chain rule through the
     orbit masks) has the direction of the starts as an eigenvector."""
-    from symbolic.search import soft_mode_starts
-    from symbolic.solve import newton_float
+    from symbolic.numerics.search import soft_mode_starts
+    from symbolic.numerics.solve import newton_float
 
     fs, d = parse_isotropy("d-1,1"), 6
     X, r = newton_float(fs, np.array([[1.0, -0.1, -0.9, 0.1, 0.1]]), d)
@@ -262,7 +262,7 @@ def test_soft_mode_starts_follow_the_smallest_hessian_eigenvector():
 
 
 def test_census_json_document_and_notebook_reprs(census_d11_10):
-    from symbolic.schema import dumps
+    from symbolic.core.schema import dumps
 
     c = census_d11_10
     doc = c.to_json()
@@ -282,10 +282,10 @@ def test_census_json_document_and_notebook_reprs(census_d11_10):
 def test_coarse_seeds_embed_critical_points_as_critical_points(spec):
     """Every merge of two blocks (coarse labels in one block order, so permuted merges
     share one search) embeds a critical point of the coarse space as a critical point
-    of the fine one with the same full-matrix loss (independent: symbolic.model)."""
-    from symbolic import model as full
-    from symbolic.search import coarser_spaces, embed
-    from symbolic.solve import newton
+    of the fine one with the same full-matrix loss (independent: symbolic.loss.model)."""
+    from symbolic.loss import model as full
+    from symbolic.numerics.search import coarser_spaces, embed
+    from symbolic.numerics.solve import newton
 
     d = 9
     fine = parse_isotropy(spec)
@@ -314,8 +314,8 @@ def test_coarse_seeds_embed_critical_points_as_critical_points(spec):
 def test_search_split_over_workers_finds_the_same_points():
     """Batches split over two local processes (fixed chunks of rows) give exactly the
     serial search's classes, and the budget bounds the number of starts."""
-    from symbolic.census import _SEARCH_MEMO, search_fixed_space
-    from symbolic.parallel import LocalProcessExecutor
+    from symbolic.critical.census import _SEARCH_MEMO, search_fixed_space
+    from symbolic.numerics.parallel import LocalProcessExecutor
 
     _SEARCH_MEMO.clear()
     a = search_fixed_space("d-2,1,1", 8, max_starts=1500)

@@ -1,9 +1,9 @@
 """Census completeness, deduplication and honest reporting, checked independently.
 
 The reference searches here do not use the census code: scipy.optimize.root (MINPACK
-hybrid method) on the FULL-matrix gradient of symbolic.model averaged over the orbits
+hybrid method) on the FULL-matrix gradient of symbolic.loss.model averaged over the orbits
 of Fix(H) (the reduced gradient by the chain rule), from uniform random starts; every
-root is checked with the full gradient and the full Hessian (symbolic.model).
+root is checked with the full gradient and the full Hessian (symbolic.loss.model).
 Duplicates are checked by brute force over all column permutations of the full W
 (rows compared as multisets), i.e. over the whole of S_k x S_d.
 """
@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-from symbolic import model
-from symbolic.canonical import normaliser_permutations
-from symbolic.census import census
 from symbolic.cli.main import main
-from symbolic.groups import parse_isotropy
+from symbolic.critical.census import census
+from symbolic.loss import model
+from symbolic.symmetry.canonical import normaliser_permutations
+from symbolic.symmetry.groups import parse_isotropy
 
 
 def _masks(spec: str, d: int) -> np.ndarray:

@@ -5,11 +5,11 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from symbolic import model
-from symbolic.certify import certify_point, krawczyk
-from symbolic.families import FAMILIES, family
-from symbolic.solve import newton, system_for
-from symbolic.spectrum import spectrum
+from symbolic.catalogue.families import FAMILIES, family
+from symbolic.loss import model
+from symbolic.numerics.solve import newton, system_for
+from symbolic.spectra.certify import certify_point, krawczyk
+from symbolic.spectra.spectrum import spectrum
 
 
 def _contains(ball, value) -> bool:
@@ -188,7 +188,7 @@ def test_interval_jacobian_encloses_samples_near_parallel_rows(space, center, d)
 
     import flint
 
-    from symbolic.backends import ArbBackend
+    from symbolic.core.backends import ArbBackend
 
     rs = system_for(space)
     r = mpmath.mpf("1e-3")
@@ -244,7 +244,7 @@ def test_clustered_block_eigenvalues_are_counted_by_inertia():
 def test_enclose_eigenvalues_cluster_with_negative_signs():
     import flint
 
-    from symbolic.certify import enclose_eigenvalues
+    from symbolic.spectra.certify import enclose_eigenvalues
 
     a = flint.arb
     B = [[a(-1), a(0), a(0)], [a(0), a(-1), a(0)], [a(0), a(0), a(2)]]
@@ -256,8 +256,8 @@ def test_enclose_eigenvalues_cluster_with_negative_signs():
 
 
 def _frobenius(space, a, b, d):
-    """Independent: |W(a) - W(b)|_F from the full matrices (symbolic.groups.matrix)."""
-    from symbolic.groups import parse_isotropy
+    """Independent: |W(a) - W(b)|_F from the full matrices (symbolic.symmetry.groups.matrix)."""
+    from symbolic.symmetry.groups import parse_isotropy
 
     sp_ = parse_isotropy(space)
     with mpmath.workdps(40):
@@ -329,7 +329,7 @@ def test_to_arb_is_the_one_conversion():
     import flint
     import mpmath
 
-    from symbolic.backends import ArbBackend, mpf_from_arb, to_arb
+    from symbolic.core.backends import ArbBackend, mpf_from_arb, to_arb
 
     mp = mpmath.MPContext()
     mp.dps = 50

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic import model
 from symbolic.cli.main import main
-from symbolic.groups import D_SYMBOL, parse_isotropy
+from symbolic.loss import model
+from symbolic.symmetry.groups import D_SYMBOL, parse_isotropy
 
 
 def _json_equations(capsys, *argv):

@@ -6,8 +6,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
 from symbolic.cli.main import main
+from symbolic.loss import model
 
 
 def _run(capsys, *argv):
@@ -137,9 +137,9 @@ def test_evaluate_matrix_python_api_matches_cli_and_float64():
     an independent float64 ``eigvalsh`` of the full Hessian, multiplicities included."""
     import numpy as np
 
-    from symbolic import model
-    from symbolic.errors import ShapeError
-    from symbolic.evaluate import evaluate_matrix
+    from symbolic.core.errors import ShapeError
+    from symbolic.loss import model
+    from symbolic.spectra.evaluate import evaluate_matrix
 
     rng = np.random.default_rng(5)
     W = (rng.normal(size=(3, 3)) / np.sqrt(3)).tolist()

@@ -1,8 +1,8 @@
 """Series/transition/families: the one catalogue, the saddle branch, bad input.
 
 Independent checks: the saddle-d-1,1 series against a point found by the other
-continuation (symbolic.track.track) and refined by the other Newton
-(symbolic.solve.newton); its Morse index on Fix(H) from mpmath's eigenvalues of the
+continuation (symbolic.numerics.track.track) and refined by the other Newton
+(symbolic.numerics.solve.newton); its Morse index on Fix(H) from mpmath's eigenvalues of the
 Gram-scaled reduced Hessian computed here; the reduced gradient (mpmath) at the
 truncated series, whose size must fall at the predicted rate; CLI runs in-process
 with captured output (one-line errors, no traceback).
@@ -17,11 +17,11 @@ import mpmath
 import pytest
 import sympy as sp
 
+from symbolic.asymptotics.series import evaluate_truncated, family_series, get_family
+from symbolic.catalogue.families import ALIASES, FAMILIES, family
 from symbolic.cli.main import main
-from symbolic.errors import RelusymError
-from symbolic.families import ALIASES, FAMILIES, family
-from symbolic.reduced import ReducedSystem
-from symbolic.series import evaluate_truncated, family_series, get_family
+from symbolic.core.errors import RelusymError
+from symbolic.systems.reduced import ReducedSystem
 
 mp = mpmath.MPContext()
 mp.dps = 60
@@ -35,9 +35,10 @@ def saddle():
 
 @pytest.fixture(scope="module")
 def saddle_point_1e4():
-    """The saddle at d = 1e4 by symbolic.track (log-d secant continuation) + solve.newton."""
-    from symbolic.solve import newton
-    from symbolic.track import track
+    """The saddle at d = 1e4 by symbolic.numerics.track (log-d secant continuation) and
+    solve.newton."""
+    from symbolic.numerics.solve import newton
+    from symbolic.numerics.track import track
 
     f = family("saddle-d-1,1")
     b = track(f.isotropy, f.seed_values, f.seed_d, 10**4, digits=40, progress=False)
@@ -49,7 +50,7 @@ def saddle_point_1e4():
 
 def _fix_index_here(isotropy, x, d):
     """Index of B u = lambda G u on Fix(H) (G = orbit sizes), computed independently."""
-    from symbolic.groups import D_SYMBOL, parse_isotropy
+    from symbolic.symmetry.groups import D_SYMBOL, parse_isotropy
 
     space = parse_isotropy(isotropy)
     H = ReducedSystem(space).hessian(x, d, dps=80)
@@ -94,7 +95,7 @@ def test_saddle_leading_terms_solve_reduced_equations(saddle):
     after eps^K. An error eps^(K+1) in theta gives a residual of order eps^(K-1) (the
     entrywise Hessian has entries of order d = eps^-2), so the residual must fall at least
     at that rate in d and by eps^2 per two more orders."""
-    from symbolic.groups import D_SYMBOL
+    from symbolic.symmetry.groups import D_SYMBOL
 
     R = ReducedSystem("d-1,1")
     sizes = [sp.sympify(q.orbit_size) for q in R.space.params]
@@ -250,7 +251,7 @@ def test_families_accepts_old_name(capsys):
 def test_transition_long_range_is_geometric(capsys):
     """--dmax 100000 used to continue through every integer (a hang): now a geometric
     grid of at most 40 points, bisected around a crossing."""
-    from symbolic.transition import scan_grid
+    from symbolic.critical.transition import scan_grid
 
     g = scan_grid(3, 100000)
     assert len(g) <= 40 and g[0] == 3 and g[-1] == 100000
@@ -266,7 +267,7 @@ def test_transition_long_range_is_geometric(capsys):
 def test_transition_digits_respected():
     """find_transition(digits=...) raises the working precision: 45 digits agree with a
     run at twice the precision."""
-    from symbolic.transition import find_transition
+    from symbolic.critical.transition import find_transition
 
     a = find_transition("bounded-d", d_values=[5, 6], dps=30, digits=45)[0]
     b = find_transition("bounded-d", d_values=[5, 6], dps=100)[0]

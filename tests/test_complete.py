@@ -1,6 +1,6 @@
-"""Certified completeness (symbolic.complete): soundness, the bounded region, zero rows.
+"""Certified completeness (symbolic.critical.complete): soundness, the bounded region, zero rows.
 
-Independent checks: the full-matrix model (symbolic.model) for the region bounds and
+Independent checks: the full-matrix model (symbolic.loss.model) for the region bounds and
 for a multi-start Newton whose critical points must all be among the proved roots.
 """
 
@@ -12,9 +12,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.census import census
-from symbolic.complete import (
+from symbolic.core.errors import RelusymError
+from symbolic.critical.census import census
+from symbolic.critical.complete import (
     REASON_ZERO_ROW,
     CompletenessError,
     _Engine,
@@ -22,8 +22,8 @@ from symbolic.complete import (
     bounding_box,
     certify_complete,
 )
-from symbolic.errors import RelusymError
-from symbolic.groups import parse_isotropy
+from symbolic.loss import model
+from symbolic.symmetry.groups import parse_isotropy
 
 D = 10
 SPURIOUS = [1.0043548232623238, -0.015811925805753115, -0.6990368174937945,
@@ -223,7 +223,7 @@ def test_region_touching_zero_row_is_undecided():
     js = res.to_json(8)
     assert js["verdict"] == res.verdict
     assert js["schema"] == "relusym.completeness/1"
-    from symbolic.schema import dumps
+    from symbolic.core.schema import dumps
 
     dumps("completeness", js)  # no binary float anywhere
     assert js["undecided_reasons"][REASON_ZERO_ROW]["boxes"] == reasons[REASON_ZERO_ROW][0]
@@ -272,7 +272,7 @@ def test_full_region_is_never_falsely_complete(cen11):
 def test_subtract_partitions_the_box():
     """box = (box ∩ cube) ∪ pieces, with disjoint interiors: volumes add up exactly, and
     random points of the box lie in the cube or in a piece (never in two pieces' interiors)."""
-    from symbolic.complete import _subtract
+    from symbolic.critical.complete import _subtract
 
     rng = np.random.default_rng(5)
     for _ in range(20):

@@ -4,11 +4,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.detect import detect_isotropy
-from symbolic.errors import IsotropyError, ShapeError
-from symbolic.groups import parse_isotropy
-from symbolic.reduced import reduced_system
+from symbolic.core.errors import IsotropyError, ShapeError
+from symbolic.loss import model
+from symbolic.symmetry.detect import detect_isotropy
+from symbolic.symmetry.groups import parse_isotropy
+from symbolic.systems.reduced import reduced_system
 
 SPECS = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1", "d-2,2;1", "d;2"]
 
@@ -87,7 +87,7 @@ def test_reports_the_larger_group():
 def test_catalogued_critical_points(name):
     """The family catalogue's critical points (40 digits, found by the solver), randomly
     permuted: detection returns the catalogued group and values, named as there."""
-    from symbolic.families import FAMILIES
+    from symbolic.catalogue.families import FAMILIES
 
     fam = FAMILIES[name]
     mp = mpmath.MPContext()
@@ -103,7 +103,7 @@ def test_catalogued_critical_points(name):
 
 
 def _gradient_descent(seed, d=10, step=0.2, maxit=40000):
-    """Plain GD in the full space (symbolic.model.gradient; no use of the reduction)."""
+    """Plain GD in the full space (symbolic.loss.model.gradient; no use of the reduction)."""
     rng = np.random.default_rng(seed)
     W = rng.normal(size=(d, d)) / np.sqrt(d)
     for _ in range(maxit):
@@ -138,7 +138,7 @@ def test_gradient_descent_minima_at_d10():
     assert {s: det.spec for s, det in found.items()} == {1: "d-2,2", 3: "d-1,1"}
     assert found[1].space.dim == 6 and found[3].space.dim == 5
     # they are the catalogued spurious minima (found there by Newton in Fix(H)), by name
-    from symbolic.families import FAMILIES
+    from symbolic.catalogue.families import FAMILIES
 
     for seed, name in ((1, "spurious-d-2,2"), (3, "spurious-d-1,1")):
         ref = FAMILIES[name].seed_values

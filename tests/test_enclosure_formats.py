@@ -10,18 +10,18 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from symbolic import model
-from symbolic.certify import certify_point
-from symbolic.formatting import (
+from symbolic.core.formatting import (
     enclosure,
     interval_text,
     latex_interval,
     loss_decimal,
     round_outward,
 )
-from symbolic.groups import parse_isotropy
+from symbolic.loss import model
+from symbolic.numerics.solve import newton
 from symbolic.report import build_report, latex, markdown
-from symbolic.solve import newton
+from symbolic.spectra.certify import certify_point
+from symbolic.symmetry.groups import parse_isotropy
 
 NUM = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 TEX_NUM = r"-?\d+(?:\.\d+)?(?:\\times10\^\{-?\d+\})?"
@@ -35,7 +35,7 @@ def _tex_value(s: str) -> Fraction:
 
 def _loss80(space, values, d) -> Fraction:
     """The loss at the critical point near ``values``: Newton at 80 digits, then the
-    FULL-MATRIX loss (symbolic.model), as an exact rational of its 80-digit value."""
+    FULL-MATRIX loss (symbolic.loss.model), as an exact rational of its 80-digit value."""
     r = newton(space, values, d, dps=80)
     assert r.converged
     W = parse_isotropy(space).matrix(r.values, d)
@@ -46,7 +46,7 @@ def _loss80(space, values, d) -> Fraction:
 
 @pytest.fixture(scope="module")
 def points():
-    from symbolic.census import census
+    from symbolic.critical.census import census
 
     c = census("d-1,1", 10, progress=False)
     spur = min((p for p in c.points if p.kind == "minimum" and p.loss > 1e-3),
@@ -146,7 +146,7 @@ def test_round_outward_hand_made_balls():
 
 
 def test_short_rounds_to_nearest():
-    from symbolic.formatting import short
+    from symbolic.core.formatting import short
 
     assert short("0.12349999999999", 6) == "0.1235"  # truncation gave 0.1234
     assert short("1.2345678901234e-55", 9) == "1.235e-55"  # exponent kept

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symbolic import model
+from symbolic.loss import model
 
 ROOT = Path(__file__).resolve().parents[1]
 SYS = ROOT / "tests" / "data" / "safran_yehudai_shamir_2020" / "minima.json"

@@ -3,11 +3,11 @@
 import mpmath
 import pytest
 
-from symbolic import model
-from symbolic.errors import RelusymError
-from symbolic.families import FAMILIES, OVERPARAM_FAMILIES, family
-from symbolic.solve import newton
-from symbolic.spectrum import spectrum
+from symbolic.catalogue.families import FAMILIES, OVERPARAM_FAMILIES, family
+from symbolic.core.errors import RelusymError
+from symbolic.loss import model
+from symbolic.numerics.solve import newton
+from symbolic.spectra.spectrum import spectrum
 
 
 @pytest.mark.parametrize("name", list(FAMILIES))
@@ -49,7 +49,7 @@ def test_declared_fix_index_matches_trivial_block(name):
 
 
 def test_aliases_point_to_catalogue_names():
-    from symbolic.families import ALIASES, resolve_name
+    from symbolic.catalogue.families import ALIASES, resolve_name
 
     for old, new in ALIASES.items():
         assert new in FAMILIES and old not in FAMILIES
@@ -72,7 +72,7 @@ def test_overparam_split_family_is_critical_at_40_digits(name):
     g = model.gradient(W, backend="mpmath", dps=40)
     assert max(abs(x) for x in g.ravel()) < mpmath.mpf(10) ** -30
     if f.isotropy:  # the whole segment lies in the named fixed space
-        from symbolic.groups import parse_isotropy
+        from symbolic.symmetry.groups import parse_isotropy
 
         sp = parse_isotropy(f.isotropy)
         proj = sp.project(W, par.seed_d)
@@ -83,8 +83,8 @@ def test_overparam_split_family_is_critical_at_40_digits(name):
 
 
 def test_overparam_zero_family_is_not_differentiable_and_names_resolve():
-    from symbolic.errors import NonDifferentiableError
-    from symbolic.families import overparam_family
+    from symbolic.catalogue.families import overparam_family
+    from symbolic.core.errors import NonDifferentiableError
 
     f = overparam_family("spurious-d-1,1+zero")
     with pytest.raises(NonDifferentiableError):
@@ -111,7 +111,7 @@ def test_catalogue_import_does_not_import_sympy():
     import subprocess
     import sys
 
-    code = "import sys, symbolic.families; print('sympy' in sys.modules)"
+    code = "import sys, symbolic.catalogue.families; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"

@@ -5,7 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.finite.data import dataset_from_rows, random_dataset
 from symbolic.finite.network import (
     forward,

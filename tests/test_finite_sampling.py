@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.finite.regions import step_patterns
 from symbolic.finite.sampling import enumerate_regions_1d, sample_config, wilson
 from symbolic.finite.transition import grid_tasks, plot_transition, run_grid, run_task

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.experiments.classify import refine_endpoint, symmetry_breaking
 from symbolic.experiments.gd import (
     SAFRAN_SHAMIR,
@@ -22,6 +21,7 @@ from symbolic.experiments.gd import (
 )
 from symbolic.experiments.report import SAFRAN_SHAMIR_2018, compare_row, published_spurious
 from symbolic.experiments.stats import wilson_interval
+from symbolic.loss import model
 
 DATA = Path(__file__).parent / "data" / "safran_shamir_2018"
 
@@ -113,7 +113,7 @@ def test_spurious_end_point_is_safran_shamirs_minimum(ss_points):
 def test_published_points_refine_to_certified_minima(ss_points):
     """Every stored point for k = 6..10 refines in its detected fixed space to a
     certified local minimum whose loss matches the float64 loss of the stored point."""
-    from symbolic.certify import certify_point
+    from symbolic.spectra.certify import certify_point
 
     for p in [q for q in ss_points if q["k"] <= 10]:
         W = np.array([[float(x) for x in row] for row in p["W"]])
@@ -126,7 +126,7 @@ def test_published_points_refine_to_certified_minima(ss_points):
 
 @pytest.mark.slow
 def test_published_points_up_to_13(ss_points):
-    from symbolic.certify import certify_point
+    from symbolic.spectra.certify import certify_point
 
     isos = set()
     for p in [q for q in ss_points if q["k"] > 10]:
@@ -152,7 +152,7 @@ def test_tiny_census_k6():
     row = compare_row(6, s.spurious_count, 20)
     assert row["agree"]
     doc = s.to_json()
-    from symbolic.schema import dumps
+    from symbolic.core.schema import dumps
 
     dumps("gd-census", doc)  # no binary float anywhere
 

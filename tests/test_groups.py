@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic.errors import IsotropyError
-from symbolic.groups import D_SYMBOL, parse_d, parse_isotropy
+from symbolic.core.errors import IsotropyError
+from symbolic.symmetry.groups import D_SYMBOL, parse_d, parse_isotropy
 
 
 @pytest.mark.parametrize("spec,dim", [("d", 2), ("d-1,1", 5), ("d-2,2", 6), ("d-3,3", 6),
@@ -140,7 +140,7 @@ def test_space_at_matches_sympy_substitution(spec, d):
 
     import sympy as sp
 
-    from symbolic.groups import D_SYMBOL, parse_d
+    from symbolic.symmetry.groups import D_SYMBOL, parse_d
 
     try:
         fs = parse_isotropy(spec)

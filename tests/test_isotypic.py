@@ -1,4 +1,4 @@
-"""Tests of the isotypic decomposition (symbolic.isotypic).
+"""Tests of the isotypic decomposition (symbolic.symmetry.isotypic).
 
 Independent checks: the dimension count ``sum copies * dim = k d``; representative
 matrices rebuilt directly from their abstract patterns on concrete indices; the
@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic.errors import IsotropyError
-from symbolic.groups import D_SYMBOL, parse_isotropy
-from symbolic.isotypic import (
+from symbolic.core.errors import IsotropyError
+from symbolic.symmetry.groups import D_SYMBOL, parse_isotropy
+from symbolic.symmetry.isotypic import (
     copy_indices,
     dimension_count,
     isotypic_decomposition,

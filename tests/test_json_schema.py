@@ -12,7 +12,7 @@ import pytest
 
 from symbolic import __version__
 from symbolic.cli.main import main
-from symbolic.schema import KINDS
+from symbolic.core.schema import KINDS
 
 
 def _no_float(text: str):
@@ -34,7 +34,7 @@ def _doc(capsys, argv: list[str], kind: str, rc: int = 0) -> dict:
 
 @pytest.fixture
 def wfile(tmp_path):
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.groups import parse_isotropy
 
     fs = parse_isotropy("d-1,1")
     W = np.array(fs.matrix([1.0, 0.01, -0.7, 0.1, 0.05], 4), dtype=float)

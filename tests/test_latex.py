@@ -11,8 +11,8 @@ import pytest
 import sympy as sp
 
 from symbolic.export.latex import equations_latex, latex_document, structured_equations
-from symbolic.groups import D_SYMBOL
-from symbolic.reduced import reduced_system
+from symbolic.symmetry.groups import D_SYMBOL
+from symbolic.systems.reduced import reduced_system
 
 
 @pytest.mark.parametrize("spec", ["d-1,1", "d-2,2", "d-1,1;1"])
@@ -146,7 +146,7 @@ def test_closed_forms_in_d_print_sorted():
     """The global-minimum eigenvalues print with descending powers of d and pi and
     factored coefficients; the printed pieces match an independent expansion."""
     from symbolic.export.latex import closed_form_latex
-    from symbolic.spectrum import global_minimum_spectrum
+    from symbolic.spectra.spectrum import global_minimum_spectrum
 
     tex = [closed_form_latex(lam) for lam, _, _ in global_minimum_spectrum()]
     assert r"\frac{1}{4} - \frac{1}{2 \pi}" in tex and r"\frac{1}{4} + \frac{1}{2 \pi}" in tex
@@ -157,7 +157,7 @@ def test_closed_forms_in_d_print_sorted():
     d = sp.Symbol("d")
     rad = sp.expand((sp.pi - 2) ** 2 * d**2 + 16 * (sp.pi - 1) * d - 16 * (sp.pi - 1))
     lam = [lam for lam, _, irr in global_minimum_spectrum() if irr == "triv"][0]
-    from symbolic.groups import D_SYMBOL
+    from symbolic.symmetry.groups import D_SYMBOL
 
     root = [a for a in lam.atoms(sp.Pow) if a.exp == sp.Rational(1, 2)][0]
     assert sp.expand(root.base.subs(D_SYMBOL, d) - rad) == 0

@@ -6,8 +6,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.errors import NonDifferentiableError, RelusymError, ShapeError
+from symbolic.core.errors import NonDifferentiableError, RelusymError, ShapeError
+from symbolic.loss import model
 
 # --------------------------------------------------------------------------- Monte Carlo
 

@@ -8,10 +8,10 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
+from symbolic.catalogue.families import family
 from symbolic.cli.main import main
-from symbolic.errors import NonDifferentiableError, RelusymError
-from symbolic.families import family
+from symbolic.core.errors import NonDifferentiableError, RelusymError
+from symbolic.loss import model
 from symbolic.overparam import split_point, splitting_matrix
 from symbolic.overparam.split import certify_split, rayleigh_bound
 
@@ -114,7 +114,7 @@ def test_split_of_a_spurious_minimum_is_a_saddle_and_the_claim_minimum_fails():
 
 
 def test_certified_split_inertia():
-    from symbolic.certify import certify_point
+    from symbolic.spectra.certify import certify_point
 
     f, vals = _point("spurious-d-1,1", 6)
     cert = certify_point(f.space, vals, 6, dps=40)
@@ -133,7 +133,7 @@ def test_certified_split_inertia():
 def test_reduced_spectrum_of_the_split_in_fix_d_1_1_plus_1_matches_full_matrix():
     """The split of the size-1 block's row lies in Fix(d-1,1;1): its isotypic spectrum
     (reduced, with multiplicities) equals the full-matrix eigenvalues at d = 6."""
-    from symbolic.spectrum import spectrum
+    from symbolic.spectra.spectrum import spectrum
 
     f, vals = _point("spurious-d-1,1", 6)
     v = dict(zip(f.space.names, [mpmath.mpf(x) for x in vals], strict=True))
@@ -202,7 +202,7 @@ def test_report_section_quick():
 def test_certified_k_equals_d_spectrum_matches_full_matrix():
     """The reduced (isotypic) certified enclosures at k = d, expanded by multiplicity, hold
     every eigenvalue of the full d^2 x d^2 Hessian."""
-    from symbolic.certify import certify_point
+    from symbolic.spectra.certify import certify_point
 
     f, vals = _point("spurious-d-2,2", 8)
     cert = certify_point(f.space, vals, 8, dps=30)

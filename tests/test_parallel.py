@@ -1,4 +1,4 @@
-"""The Executor layer (symbolic.parallel): journals, resume, executors, determinism."""
+"""The Executor layer (symbolic.numerics.parallel): journals, resume, executors, determinism."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.experiments.gd import census_tasks, gd_run_task
-from symbolic.parallel import (
+from symbolic.numerics.parallel import (
     DaskExecutor,
     SerialExecutor,
     make_executor,
@@ -213,7 +213,7 @@ def test_existing_out_needs_resume(tmp_path):
 _SLEEPER = r'''
 import os, sys, time
 from pathlib import Path
-from symbolic.parallel import make_executor, run_tasks
+from symbolic.numerics.parallel import make_executor, run_tasks
 
 def sleeper(task):
     Path(sys.argv[1], f"{os.getpid()}.pid").write_text("")

@@ -1,4 +1,4 @@
-"""The restricted number parser of the public boundary (symbolic.parsing)."""
+"""The restricted number parser of the public boundary (symbolic.core.parsing)."""
 
 from fractions import Fraction
 
@@ -6,8 +6,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symbolic.errors import RelusymError
-from symbolic.parsing import parse_int, parse_number, parse_params
+from symbolic.core.errors import RelusymError
+from symbolic.core.parsing import parse_int, parse_number, parse_params
 
 
 @pytest.mark.parametrize("text, value", [
@@ -58,8 +58,8 @@ def test_mpf_of_a_private_context_keeps_sign_and_bits():
 
     import mpmath
 
-    from symbolic.formatting import exact_value
-    from symbolic.parsing import mpf_fraction
+    from symbolic.core.formatting import exact_value
+    from symbolic.core.parsing import mpf_fraction
 
     mp = mpmath.MPContext()
     mp.dps = 40

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic import model
-from symbolic.groups import D_SYMBOL, parse_isotropy
-from symbolic.reduced import ReducedSystem
+from symbolic.loss import model
+from symbolic.symmetry.groups import D_SYMBOL, parse_isotropy
+from symbolic.systems.reduced import ReducedSystem
 
 GROUPS = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1"]
 
@@ -122,7 +122,7 @@ MALICIOUS = "__import__('os').system('touch {path}')"
 def test_user_strings_are_never_executed(tmp_path, where):
     """A string that would create a file if evaluated is refused with a RelusymError and
     the file does not appear (no sympify/eval of user strings)."""
-    from symbolic.errors import RelusymError
+    from symbolic.core.errors import RelusymError
 
     target = tmp_path / "pwned"
     s = MALICIOUS.format(path=target)
@@ -142,8 +142,8 @@ def test_user_strings_are_never_executed(tmp_path, where):
 
 def test_safe_expr_whitelist():
     """Restricted strings: numbers (exact), + - * / **, parentheses, parameter names, d."""
-    from symbolic.errors import RelusymError
-    from symbolic.reduced import safe_expr
+    from symbolic.core.errors import RelusymError
+    from symbolic.systems.reduced import safe_expr
 
     fs = parse_isotropy("d-1,1")
     D1, O1 = fs.symbols[:2]
@@ -178,7 +178,7 @@ def test_string_inputs_still_work_exactly():
 def test_disk_cache_roundtrip_and_corruption(tmp_path, monkeypatch):
     """A second build reads the cache and gives identical invariants and values; a corrupt
     or foreign file is ignored (rebuild); RELUSYM_CACHE=0 writes nothing."""
-    from symbolic import reduced as R
+    from symbolic.systems import reduced as R
 
     monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("RELUSYM_CACHE", raising=False)

@@ -8,11 +8,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.errors import NonDifferentiableError, RelusymError
-from symbolic.groups import parse_isotropy
-from symbolic.reduced import ReducedSystem
-from symbolic.reduced_numeric import NumericReducedSystem
+from symbolic.core.errors import NonDifferentiableError, RelusymError
+from symbolic.loss import model
+from symbolic.symmetry.groups import parse_isotropy
+from symbolic.systems.reduced import ReducedSystem
+from symbolic.systems.reduced_numeric import NumericReducedSystem
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +201,7 @@ def _gm(fs):
 def test_directions_and_substitution_match_reduced_system():
     """A Hessian block of the spectrum (refined space, representatives as directions,
     embedding as substitution) agrees with the symbolic ReducedSystem built the same way."""
-    from symbolic.spectrum import block_system
+    from symbolic.spectra.spectrum import block_system
 
     space = parse_isotropy("d-1,1")
     for irrep in ("std[1]",):
@@ -236,9 +236,9 @@ def test_bad_input():
 
 
 def test_drop_in_for_reduced_system_calls():
-    """The calls symbolic/solve.py makes: an MpmathBackend object with an mpf d, numpy
+    """The calls symbolic/numerics/solve.py makes: an MpmathBackend object with an mpf d, numpy
     batches as one array per parameter, ZeroDivisionError at a zero row."""
-    from symbolic.backends import MpmathBackend, NumpyBackend
+    from symbolic.core.backends import MpmathBackend, NumpyBackend
 
     rs, nr = _rs("d-2,1,1"), NumericReducedSystem("d-2,1,1")
     be = MpmathBackend(40)

@@ -1,11 +1,11 @@
-"""The series backend of the reduced system (symbolic.reduced_series).
+"""The series backend of the reduced system (symbolic.systems.reduced_series).
 
 Independent checks: (1) coefficient-by-coefficient identity with the reference route,
 the sympy-expanded invariants summed monomial by monomial
-(symbolic.puiseux.evaluate_reduced), for the coarse systems of every catalogued
+(symbolic.systems.puiseux.evaluate_reduced), for the coarse systems of every catalogued
 isotropy and the isotypic block systems of d-1,1 (all blocks of d-2,2 and d-3,3 in the
 slow suite); (2) values against the numeric evaluator built from the same pair types in
-mpmath (symbolic.reduced_numeric) at large d, within the tracked truncation error;
+mpmath (symbolic.systems.reduced_numeric) at large d, within the tracked truncation error;
 (3) the parallel-row limit (exactly parallel rows at the global minimum) against the
 numeric Hessian; (4) a zero row is refused.
 """
@@ -18,9 +18,10 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from symbolic.errors import NonDifferentiableError
-from symbolic.groups import parse_isotropy
-from symbolic.puiseux import (
+from symbolic.asymptotics.series import to_mpf
+from symbolic.core.errors import NonDifferentiableError
+from symbolic.symmetry.groups import parse_isotropy
+from symbolic.systems.puiseux import (
     PI,
     FieldExtensionError,
     PiField,
@@ -28,10 +29,9 @@ from symbolic.puiseux import (
     evaluate_reduced,
     squarefree_rational_part,
 )
-from symbolic.reduced import ReducedSystem
-from symbolic.reduced_numeric import NumericReducedSystem
-from symbolic.reduced_series import series_system
-from symbolic.series import to_mpf
+from symbolic.systems.reduced import ReducedSystem
+from symbolic.systems.reduced_numeric import NumericReducedSystem
+from symbolic.systems.reduced_series import series_system
 
 mp = mpmath.MPContext()
 mp.dps = 80
@@ -85,8 +85,8 @@ def test_identical_to_expanded_reference_coarse(iso):
 
 
 def test_identical_to_expanded_reference_blocks_d11():
-    from symbolic.isotypic import isotypic_decomposition
-    from symbolic.spectrum import block_system
+    from symbolic.spectra.spectrum import block_system
+    from symbolic.symmetry.isotypic import isotypic_decomposition
 
     space = parse_isotropy("d-1,1")
     path = _path(space, 2)
@@ -102,8 +102,8 @@ def test_identical_to_expanded_reference_blocks_d11():
 @pytest.mark.slow
 @pytest.mark.parametrize("iso", ["d-2,2", "d-3,3"])
 def test_identical_to_expanded_reference_blocks(iso):
-    from symbolic.isotypic import isotypic_decomposition
-    from symbolic.spectrum import block_system
+    from symbolic.spectra.spectrum import block_system
+    from symbolic.symmetry.isotypic import isotypic_decomposition
 
     space = parse_isotropy(iso)
     path = _path(space, 3)

@@ -15,7 +15,7 @@ from pathlib import Path
 import mpmath
 import pytest
 
-from symbolic.claims import Claim, Equation, Section
+from symbolic.core.claims import Claim, Equation, Section
 from symbolic.report import build_report, html, latex, markdown, write_report
 from symbolic.report.sections import collect_sections, run_provider
 
@@ -27,7 +27,7 @@ def provider_module(tmp_path, monkeypatch):
     """A throw-away module with good and bad providers."""
     (tmp_path / "fake_providers.py").write_text('''
 from pathlib import Path
-from symbolic.claims import Claim, Section, Figure
+from symbolic.core.claims import Claim, Section, Figure
 CALLS = []
 def good(quick=True, out_dir=None):
     CALLS.append(quick)
@@ -121,9 +121,9 @@ def _interval(text: str) -> tuple[Fraction, Fraction]:
 def test_every_format_contains_the_independent_loss():
     """The loss enclosure of each family, parsed back from Markdown, LaTeX and HTML,
     contains the loss of the printed point computed from the full k x d matrix at 60
-    digits (symbolic.model, no symmetry reduction, no interval arithmetic)."""
-    from symbolic import model
-    from symbolic.groups import parse_isotropy
+    digits (symbolic.loss.model, no symmetry reduction, no interval arithmetic)."""
+    from symbolic.loss import model
+    from symbolic.symmetry.groups import parse_isotropy
 
     rep = build_report(10, digits=25, families=["global-minimum", "spurious-d-3,3"],
                        series_order=0, transitions=False, log=lambda s: None)
@@ -168,7 +168,7 @@ def _fake_report(tmp_path) -> dict:
     """A small report with a long broken series, a figure, and a failing claim."""
     import sympy as sp
 
-    from symbolic import plots
+    from symbolic.export import plots
     from symbolic.export.latex import break_sum, coefficient_lines
     from symbolic.report.document import summary
     from symbolic.report.sections import section_json
@@ -254,8 +254,8 @@ def test_builtin_sections_at_d6(tmp_path):
     """Every built-in section passes at d = 6 (just above both critical dimensions); the
     certified eigenvalue enclosures of the Hessian table contain the eigenvalues of the
     full 36 x 36 Hessian computed at 40 digits (mpmath, no symmetry reduction)."""
-    from symbolic import model
-    from symbolic.families import family
+    from symbolic.catalogue.families import family
+    from symbolic.loss import model
     from symbolic.report.builtin import (
         agreement_section,
         hessian_section,

@@ -1,10 +1,10 @@
-"""Tests of the Puiseux expansions (symbolic.puiseux, symbolic.series).
+"""Tests of the Puiseux expansions (symbolic.systems.puiseux, symbolic.asymptotics.series).
 
 Independent checks: series arithmetic against mpmath functions at a small eps;
 the series evaluation of the reduced system against the mpmath evaluation of the
 same system; the family expansions against 50-digit Newton solutions at large d
 (residual and step verified here with ReducedSystem.gradient); the eigenvalue
-expansions against the numeric spectrum (symbolic.spectrum); leading constants
+expansions against the numeric spectrum (symbolic.spectra.spectrum); leading constants
 against the papers' facts (research/papers.md) and DESIGN section 3; PSLQ on
 numerics as a cross-check of a few coefficients.
 """
@@ -18,17 +18,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symbolic.errors import RelusymError
-from symbolic.puiseux import (
-    PI,
-    FieldExtensionError,
-    PiField,
-    Series,
-    atan2_series,
-    evaluate_reduced,
-)
-from symbolic.reduced import ReducedSystem
-from symbolic.series import (
+from symbolic.asymptotics.series import (
     family_eigenvalues,
     family_series,
     get_family,
@@ -36,6 +26,16 @@ from symbolic.series import (
     to_mpf,
     track_to,
 )
+from symbolic.core.errors import RelusymError
+from symbolic.systems.puiseux import (
+    PI,
+    FieldExtensionError,
+    PiField,
+    Series,
+    atan2_series,
+    evaluate_reduced,
+)
+from symbolic.systems.reduced import ReducedSystem
 
 mp = mpmath.MPContext()
 mp.dps = 80
@@ -72,7 +72,7 @@ def test_pifield_arithmetic_and_sign():
 
 
 def test_quadratic_extension_sqrt2():
-    from symbolic.puiseux import Quad
+    from symbolic.systems.puiseux import Quad
 
     r2 = PiField(8).sqrt(2) / 2              # sqrt(8) = 2 sqrt(2), in Q(pi)(sqrt 2)
     assert isinstance(r2, Quad) and abs(val(r2) - mp.sqrt(2)) < mp.mpf(10) ** -60
@@ -158,7 +158,7 @@ def _numeric(name, ds, dps=50):
 def test_fitted_scaling_agrees_with_series(d11):
     """log|theta_p - theta_p(0)| vs log d at d = 1e4, 1e6, 1e8 gives the order of the first
     correction found by the exact expansion (D1 - 1, O1 ~ eps^4; D2 + 1, P12, P21 ~ eps^2)."""
-    from symbolic.series import fit_exponents
+    from symbolic.asymptotics.series import fit_exponents
 
     spec = get_family("spurious-d-1,1")
     fitted = fit_exponents(ReducedSystem(spec.isotropy), spec, d11.limits)
@@ -240,7 +240,7 @@ def _tail(s: Series, n: int, e):
 def _check_eigen_vs_spectrum(fs, ev, isotropy, point_or_none, ds, sols=None):
     """Truncated eigenvalue series vs the numeric spectrum: the error is the first
     omitted term (within a factor 3), or below 10^3 eps^prec if no term is known."""
-    from symbolic.spectrum import spectrum
+    from symbolic.spectra.spectrum import spectrum
 
     for d in ds:
         e = 1 / mp.sqrt(d)
@@ -285,7 +285,7 @@ def test_pslq_crosscheck(d11):
     ds = sorted(sols)
     es = [1 / mp.sqrt(d) for d in ds]
     # d L -> c2 + c3 eps: extrapolate eps^-2 L to eps = 0
-    from symbolic.series import _extrapolate
+    from symbolic.asymptotics.series import _extrapolate
 
     dl = _extrapolate(es, [R.loss(sols[d][0], d, dps=160) * d for d in ds])
     rel = mp.pslq([dl, 1, 1 / mp.pi**2], tol=mp.mpf(10) ** -18, maxcoeff=1000, maxsteps=10**5)
@@ -398,7 +398,7 @@ _QUICK_FAMILIES = {"global-minimum", "spurious-d-1,1", "bounded-d"}
 
 @pytest.mark.parametrize("name", [
     pytest.param(n, marks=() if n in _QUICK_FAMILIES else pytest.mark.slow)
-    for n in __import__("symbolic.families", fromlist=["FAMILIES"]).FAMILIES])
+    for n in __import__("symbolic.catalogue.families", fromlist=["FAMILIES"]).FAMILIES])
 def test_engines_give_identical_coefficients(name):
     """The pair-type series backend and the expanded reference route (the previous
     implementation's evaluation, monomial by monomial) give exactly the same series."""
@@ -443,7 +443,7 @@ def test_validation_rejects_a_wrong_coefficient(bounded):
     """check_branch/truncation_slopes fail on a series with one wrong coefficient."""
     import copy
 
-    from symbolic.series import check_branch
+    from symbolic.asymptotics.series import check_branch
 
     bad = copy.copy(bounded)
     t = bad.theta[0]
@@ -458,8 +458,8 @@ def test_validation_rejects_a_wrong_coefficient(bounded):
 
 
 def test_series_result_renderings():
+    from symbolic.asymptotics.series import SeriesResult, series_result
     from symbolic.export.latex import LINE_WIDTH, visible_width
-    from symbolic.series import SeriesResult, series_result
 
     res = series_result("spurious-d-1,1", 4, eigenvalues=False, progress=False)
     assert isinstance(res, SeriesResult)
@@ -478,7 +478,7 @@ def test_series_result_renderings():
 
 @pytest.mark.slow
 def test_report_section_quick():
-    from symbolic.series import report_section
+    from symbolic.asymptotics.series import report_section
 
     sec = report_section(quick=True)
     assert sec.claims and all(c.verdict == "pass" for c in sec.claims), [

@@ -4,10 +4,10 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.errors import ConvergenceError, IsotropyError, PrecisionError
-from symbolic.groups import parse_isotropy
-from symbolic.solve import newton, newton_float, solve_point
+from symbolic.core.errors import ConvergenceError, IsotropyError, PrecisionError
+from symbolic.loss import model
+from symbolic.numerics.solve import newton, newton_float, solve_point
+from symbolic.symmetry.groups import parse_isotropy
 
 
 def test_newton_finds_the_d_minus_1_1_minimum_and_full_gradient_vanishes():

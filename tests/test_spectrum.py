@@ -1,7 +1,7 @@
-"""Tests of the Hessian spectrum through the isotypic decomposition (symbolic.spectrum).
+"""Tests of the Hessian spectrum through the isotypic decomposition (symbolic.spectra.spectrum).
 
 Independent checks: the multiset of eigenvalues (with multiplicities) against the
-full (k d) x (k d) Hessian of symbolic.model (mpmath, 40 digits, mpmath eigsy; numpy
+full (k d) x (k d) Hessian of symbolic.loss.model (mpmath, 40 digits, mpmath eigsy; numpy
 eigvalsh as a float cross-check) at random points of Fix(H); the closed forms at
 the global minimum against the full Hessian at W = I_d; the papers' claims on
 the Theta(d) eigenvalues and the O(d^-1/2) agreement of spectra at minima.
@@ -16,17 +16,17 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic import model
 from symbolic.cli.main import main as cli_main
-from symbolic.groups import D_SYMBOL, parse_isotropy
-from symbolic.reduced import ReducedSystem
-from symbolic.spectrum import (
+from symbolic.loss import model
+from symbolic.spectra.spectrum import (
     exact_blocks,
     exact_spectrum,
     global_minimum_spectrum,
     isotypic_blocks,
     spectrum,
 )
+from symbolic.symmetry.groups import D_SYMBOL, parse_isotropy
+from symbolic.systems.reduced import ReducedSystem
 
 GRAMMAR = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1"]
 
@@ -245,7 +245,7 @@ def test_minimum_d10_full_hessian_and_papers_claims():
 def test_block_exprs_symbolic_in_d():
     """The 1 x 1 block of Lambda^2 S as a closed form in the parameters and d,
     evaluated at an exact point, equals the numeric block (mpmath, 30 digits)."""
-    from symbolic.spectrum import block_exprs
+    from symbolic.spectra.spectrum import block_exprs
 
     B, G = block_exprs("d-1,1", "alt2[1]")
     assert G == sp.Matrix([[6]])
@@ -266,7 +266,7 @@ def test_block_exprs_symbolic_in_d():
 
 
 def test_zero_rows_and_bad_input():
-    from symbolic.errors import NonDifferentiableError, PrecisionError
+    from symbolic.core.errors import NonDifferentiableError, PrecisionError
 
     with pytest.raises(NonDifferentiableError, match="block 2"):
         spectrum("d-1,1", [1, 0, 0, 0, 0], 6)
@@ -340,7 +340,7 @@ def test_global_minimum_digits_at_huge_d(d):
     """At W = I the smallest eigenvalues are 1/4 -+ 1/(2 pi) (+ O(1/d) for one copy),
     next to eigenvalues of size d. Every requested digit must survive at any d (guard
     digits grow with log10 d); before the fix d = 1e50 gave 1024.0 and -4.8e-7."""
-    from symbolic.spectrum import guard_digits
+    from symbolic.spectra.spectrum import guard_digits
 
     S = spectrum("d", {"D1": 1, "O1": 0}, d, dps=40)
     assert not S.degenerate and S.index == 0
@@ -367,7 +367,7 @@ def test_huge_d_agrees_with_much_higher_precision():
 
 def test_exact_blocks_never_evaluates_strings(tmp_path):
     """A malicious string is rejected by the exact parser, never sympified."""
-    from symbolic.errors import RelusymError
+    from symbolic.core.errors import RelusymError
 
     marker = tmp_path / "pwned"
     evil = f"__import__('os').system('touch {marker}')"
@@ -384,7 +384,7 @@ def test_exact_blocks_never_evaluates_strings(tmp_path):
 
 @pytest.mark.parametrize("bad", [float("nan"), "inf", "nan", "1+1", ""])
 def test_spectrum_rejects_non_numbers(bad):
-    from symbolic.errors import RelusymError
+    from symbolic.core.errors import RelusymError
 
     with pytest.raises(RelusymError):
         spectrum("d", {"D1": bad, "O1": 0}, 10)
@@ -392,7 +392,7 @@ def test_spectrum_rejects_non_numbers(bad):
 
 def test_numpy_backend_refuses_large_d():
     """float64 would silently lose ~3 log10 d digits (d = 1e100 gave -1.5e-101 and 1e83)."""
-    from symbolic.errors import PrecisionError
+    from symbolic.core.errors import PrecisionError
 
     with pytest.raises(PrecisionError, match="numpy"):
         spectrum("d", [1, 0], 10**8, backend="numpy")
@@ -406,10 +406,10 @@ def test_numeric_block_system_matches_symbolic_blocks(spec, d):
     compiled sympy blocks entry for entry, for every irreducible, at 40 digits."""
     import mpmath
 
-    from symbolic.groups import parse_isotropy
-    from symbolic.isotypic import isotypic_decomposition
-    from symbolic.spectrum import block_system
-    from symbolic.spectrum_build import numeric_block_system
+    from symbolic.spectra.spectrum import block_system
+    from symbolic.spectra.spectrum_build import numeric_block_system
+    from symbolic.symmetry.groups import parse_isotropy
+    from symbolic.symmetry.isotypic import isotypic_decomposition
 
     space = parse_isotropy(spec)
     rng = np.random.default_rng(3)

@@ -1,4 +1,4 @@
-"""The stored spectrum plan (symbolic.spectrum_plan): exact JSON that evaluates the
+"""The stored spectrum plan (symbolic.spectra.spectrum_plan): exact JSON that evaluates the
 isotypic blocks without sympy. Checked against the sympy-built reduced systems, the
 plan of the specific d, the full-matrix Hessian, and across processes."""
 
@@ -12,11 +12,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from symbolic import model
-from symbolic.groups import parse_isotropy
-from symbolic.reduced_numeric import NumericReducedSystem
-from symbolic.spectrum_build import build_plan_data, numeric_block_system
-from symbolic.spectrum_plan import SpectrumPlan, generic_plan, plan_for, spectrum
+from symbolic.loss import model
+from symbolic.spectra.spectrum_build import build_plan_data, numeric_block_system
+from symbolic.spectra.spectrum_plan import SpectrumPlan, generic_plan, plan_for, spectrum
+from symbolic.symmetry.groups import parse_isotropy
+from symbolic.systems.reduced_numeric import NumericReducedSystem
 
 GRAMMAR = ["d", "d-1,1", "d-2,2", "d-3,3", "d-2,1,1", "d-1,1;1", "d;2"]
 
@@ -73,7 +73,7 @@ def test_small_d_uses_the_plan_of_that_d():
 
 
 def test_spectrum_accepts_a_space_or_its_label_and_checks_d():
-    from symbolic.errors import IsotropyError
+    from symbolic.core.errors import IsotropyError
 
     vals = ["1", "0.1", "-0.9", "0.02", "0.03"]
     a = spectrum("d-1,1", vals, 12, digits=20)
@@ -112,8 +112,8 @@ def test_second_process_needs_no_sympy(tmp_path):
 
 
 def test_a_torn_plan_entry_is_rebuilt(tmp_path, monkeypatch):
-    from symbolic import spectrum_plan
-    from symbolic.cache import entry_path, source_fingerprint
+    from symbolic.core.cache import entry_path, source_fingerprint
+    from symbolic.spectra import spectrum_plan
 
     monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
     spectrum_plan._plan.cache_clear()

@@ -6,9 +6,9 @@ import math
 import mpmath
 import pytest
 
-from symbolic.errors import ConvergenceError
-from symbolic.solve import newton
-from symbolic.track import track
+from symbolic.core.errors import ConvergenceError
+from symbolic.numerics.solve import newton
+from symbolic.numerics.track import track
 
 
 def test_track_to_1e8_matches_direct_solve_and_papers_limit():
@@ -51,7 +51,7 @@ def test_track_bad_start():
 
 def test_branch_loss_matches_high_precision():
     b = track("d", ["-0.8", "0.2"], 10, 1000, digits=30, progress=False)
-    from symbolic.solve import system_for
+    from symbolic.numerics.solve import system_for
 
     rs = system_for("d")
     for p in b.points[::5]:
@@ -75,7 +75,7 @@ def test_non_critical_start_is_never_silently_swapped():
 
 @pytest.mark.parametrize("bad", ["nan", "abc", "inf", "1+1"])
 def test_track_rejects_non_numbers(bad):
-    from symbolic.errors import RelusymError
+    from symbolic.core.errors import RelusymError
 
     with pytest.raises(RelusymError, match="not a number"):
         track("d", {"D1": bad, "O1": "0"}, 10, 12, digits=20, progress=False)
@@ -86,10 +86,10 @@ def test_fix_index_matches_full_matrix_inertia_on_fix():
     eigenvalues of E H E^T / |orbit| (full 10 x 10 Hessian restricted to Fix(H))."""
     import numpy as np
 
-    from symbolic import model
-    from symbolic.families import FAMILIES
-    from symbolic.groups import parse_isotropy
-    from symbolic.track import fix_index
+    from symbolic.catalogue.families import FAMILIES
+    from symbolic.loss import model
+    from symbolic.numerics.track import fix_index
+    from symbolic.symmetry.groups import parse_isotropy
 
     for name in ("spurious-d-1,1", "saddle-d-1,1"):
         f = FAMILIES[name]
@@ -104,7 +104,7 @@ def test_fix_index_matches_full_matrix_inertia_on_fix():
 
 
 def test_point_at_is_cached_on_disk(tmp_path, monkeypatch):
-    from symbolic import track as T
+    from symbolic.numerics import track as T
 
     monkeypatch.setenv("RELUSYM_CACHE_DIR", str(tmp_path))
     T._point_at.cache_clear()

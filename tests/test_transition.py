@@ -1,7 +1,7 @@
-"""Tests of symbolic.transition: the fractional d where a family changes type.
+"""Tests of symbolic.critical.transition: the fractional d where a family changes type.
 
 Independent checks: the spectrum module's own evaluation (isotypic blocks at a
-rational d, symbolic.spectrum.spectrum) on both sides of the computed crossing,
+rational d, symbolic.spectra.spectrum.spectrum) on both sides of the computed crossing,
 and the stability of the digits under a change of working precision.
 """
 
@@ -12,9 +12,9 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from symbolic.reduced import ReducedSystem
-from symbolic.series import get_family, newton_point
-from symbolic.transition import find_transition
+from symbolic.asymptotics.series import get_family, newton_point
+from symbolic.critical.transition import find_transition
+from symbolic.systems.reduced import ReducedSystem
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_d11_transition_bracket_and_residuals(d11_transition):
 
 def test_d11_transition_sign_change_via_spectrum(d11_transition):
     """The spectrum module (independent code path, rational d) sees the sign change."""
-    from symbolic.spectrum import spectrum
+    from symbolic.spectra.spectrum import spectrum
 
     spec = get_family("spurious-d-1,1")
     R = ReducedSystem(spec.isotropy)

@@ -4,7 +4,7 @@ Source: issue 15. The arcs are computed in reduced coordinates; here every claim
 is re-checked without the reduction:
 
 * :func:`full_lagrange_residual`: ``max |grad L(W) - mu (W - W_c)|`` with the
-  full ``k x d`` gradient of :mod:`symbolic.model` (mpmath), and ``|W - W_c|_F - r``;
+  full ``k x d`` gradient of :mod:`symbolic.loss.model` (mpmath), and ``|W - W_c|_F - r``;
 * :func:`verify_isotropy`: the detected group is applied to the full matrix: ``W``
   is invariant under the generators of ``Delta(S_{p_1} x ... x S_{p_r})`` (adjacent
   transpositions inside every block, rows and columns together), and is *not*
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from symbolic import model
-from symbolic.detect import detect_isotropy
+from symbolic.loss import model
+from symbolic.symmetry.detect import detect_isotropy
 
 __all__ = ["full_lagrange_residual", "verify_isotropy", "sphere_extrema", "sphere_index",
            "SPHERE_INDEX_MAX_KD"]
@@ -70,7 +70,7 @@ def _perm_apply(W: np.ndarray, perm: np.ndarray) -> np.ndarray:
 def verify_isotropy(W: Any, tol: float = 1e-10, claimed: Any = None) -> dict:
     """Detect the isotropy of ``W`` (k = d) and verify it by permutations of ``W``.
 
-    ``claimed``: a :class:`~symbolic.detect.Detection` (e.g. of another point) whose
+    ``claimed``: a :class:`~symbolic.symmetry.detect.Detection` (e.g. of another point) whose
     group is checked on ``W`` instead of the detected one. Returns ``{"isotropy",
     "invariant", "broken"}``: ``invariant`` is True when ``W`` is fixed by every
     generator of the group (adjacent transpositions inside each block, rows and

@@ -16,7 +16,7 @@ eigenvalue terms". What is computed here:
   tending to ``1/4 - 1/(2 pi)`` (the common limit of the lowest ``std`` and ``alt2``
   eigenvalues), estimated from the isotypic spectrum at two ``d`` (Richardson in
   ``eps = d^{-1/2}``); :func:`exact_eps_terms` takes them from the exact series of
-  :func:`symbolic.series.family_eigenvalues` (minutes per family).
+  :func:`symbolic.asymptotics.series.family_eigenvalues` (minutes per family).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _certified_contains(name: str, d: int, irrep: str, lam: Any, digits: int) ->
     """Whether ``lam`` (computed in ``Fix(K)`` at ``digits + 10`` digits) agrees with a
     certified eigenvalue enclosure of the irreducible ``irrep`` (``certify_point``):
     distance to the ball at most its radius plus ``10^-(digits - 5)``."""
-    from symbolic.certify import certify_point
+    from symbolic.spectra.certify import certify_point
 
     iso, vals, _, _ = family_directions(name, d, digits)
     cert = certify_point(iso, list(vals), d, digits=max(40, digits))
@@ -68,13 +68,13 @@ def minimum_arc_summary(name: str, d: int, *, rmax: Any = 1, steps: int = 20,
                         progress=False) -> dict:
     """The arcs of the lowest eigenvalue of ``name`` at ``d`` and the one realising
     ``m(r)`` at the first grid radius (JSON-ready dict)."""
-    from symbolic.families import family
+    from symbolic.catalogue.families import family
 
     res = compute_arcs(name, d, rmax=rmax, steps=steps, digits=digits, which=which,
                        progress=progress)
     ext = [e for e in res.extrema if e["complete"]]
     if not ext:
-        from symbolic.errors import ConvergenceError
+        from symbolic.core.errors import ConvergenceError
 
         raise ConvergenceError(f"{name} at d = {d}: no radius reached by every lowest arc "
                                f"({[r['message'] for r in res.records]})")
@@ -118,8 +118,8 @@ def eps_terms(name: str, ds: tuple = (400, 1600), *, digits: int = 30,
     """``c_1`` of ``lambda(d) = 1/4 - 1/(2 pi) + c_1 d^{-1/2} + c_2 d^{-1} + ...`` for every
     eigenvalue within ``window`` of the limit at ``ds[-1]`` (two-point Richardson in
     ``eps``; error ``O(eps_1 eps_2)``). A numerical estimate, not a proof."""
-    from symbolic.families import family
-    from symbolic.spectrum import spectrum
+    from symbolic.catalogue.families import family
+    from symbolic.spectra.spectrum import spectrum
 
     fam = family(name, warn=False)
     mp = mpmath.MPContext()
@@ -148,8 +148,8 @@ def eps_terms(name: str, ds: tuple = (400, 1600), *, digits: int = 30,
 
 def exact_eps_terms(name: str) -> list[dict]:
     """The exact ``eps^0`` and ``eps^1`` coefficients of every ``O(1)`` eigenvalue series
-    (:func:`symbolic.series.family_eigenvalues`, order 1; slow: minutes)."""
-    from symbolic.series import family_eigenvalues, to_mpf
+    (:func:`symbolic.asymptotics.series.family_eigenvalues`, order 1; slow: minutes)."""
+    from symbolic.asymptotics.series import family_eigenvalues, to_mpf
 
     _, ev = family_eigenvalues(name, 1)
     out = []

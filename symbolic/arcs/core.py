@@ -31,9 +31,9 @@ from symbolic.arcs.critical import critical_point_on_arc
 from symbolic.arcs.expansion import expansion, fit_coefficients
 from symbolic.arcs.spaces import Direction, directions
 from symbolic.arcs.trace import newton_on_sphere, trace_arc
-from symbolic.errors import RelusymError
-from symbolic.formatting import decimal
-from symbolic.groups import D_SYMBOL
+from symbolic.core.errors import RelusymError
+from symbolic.core.formatting import decimal
+from symbolic.symmetry.groups import D_SYMBOL
 
 __all__ = ["ArcsResult", "compute_arcs", "family_directions", "arc_record", "extrema",
            "check_inputs"]
@@ -41,7 +41,7 @@ __all__ = ["ArcsResult", "compute_arcs", "family_directions", "arc_record", "ext
 
 @lru_cache(maxsize=16)
 def _family_point(name: str, d: int, digits: int) -> tuple:
-    from symbolic.families import family
+    from symbolic.catalogue.families import family
 
     fam = family(name, warn=False)
     vals = fam.point(d, digits=digits + 10)
@@ -51,7 +51,7 @@ def _family_point(name: str, d: int, digits: int) -> tuple:
 @lru_cache(maxsize=8)
 def family_directions(name: str, d: int, digits: int) -> tuple:
     """``(isotropy, values, spectrum, [Direction])`` of a catalogued family at ``d``."""
-    from symbolic.spectrum import spectrum
+    from symbolic.spectra.spectrum import spectrum
 
     iso, vals = _family_point(name, d, digits)
     S = spectrum(iso, list(vals), d, dps=digits + 10)
@@ -219,8 +219,8 @@ def _exact_decimal(q: Any) -> str:
 
 def check_inputs(fam, d: Any, rmax: Any, steps: Any, digits: Any, which: str) -> tuple:
     """Validate the public inputs once: ``(d, rmax as a decimal string, steps, digits)``."""
-    from symbolic.groups import parse_d
-    from symbolic.parsing import parse_int, parse_number
+    from symbolic.core.parsing import parse_int, parse_number
+    from symbolic.symmetry.groups import parse_d
 
     if which not in ("all", "extreme", "lowest"):
         raise RelusymError(f"which = {which!r}: use 'all', 'extreme' or 'lowest'")
@@ -256,8 +256,8 @@ def compute_arcs(name: str, d: int, *, rmax: Any = 1, steps: int = 20, digits: i
     """
     import tempfile
 
-    from symbolic.families import family
-    from symbolic.parallel import SerialExecutor, run_tasks
+    from symbolic.catalogue.families import family
+    from symbolic.numerics.parallel import SerialExecutor, run_tasks
 
     fam = family(name, warn=False)
     d, rmax, steps, digits = check_inputs(fam, d, rmax, steps, digits, which)

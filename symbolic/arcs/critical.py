@@ -5,9 +5,9 @@ changes sign at ``r* > 0`` the arc passes through a critical point of ``L`` at d
 ``r*`` from ``W_c`` (``grad L = mu (W - W_c) = 0``). Here ``r*`` is located by regula
 falsi (Illinois) on ``mu(r)`` with the constrained Newton of the trace, the point is
 then polished as a zero of the reduced gradient of the arc's fixed space
-(:func:`symbolic.solve.newton`), checked with the full-matrix gradient
-(:mod:`symbolic.model`), and classified by the isotypic spectrum of that fixed space
-(:func:`symbolic.spectrum.spectrum`: the index of the whole Hessian, with
+(:func:`symbolic.numerics.solve.newton`), checked with the full-matrix gradient
+(:mod:`symbolic.loss.model`), and classified by the isotypic spectrum of that fixed space
+(:func:`symbolic.spectra.spectrum.spectrum`: the index of the whole Hessian, with
 multiplicities).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from symbolic.arcs.trace import newton_on_sphere
-from symbolic.formatting import decimal
+from symbolic.core.formatting import decimal
 
 __all__ = ["critical_point_on_arc"]
 
@@ -24,10 +24,10 @@ __all__ = ["critical_point_on_arc"]
 def critical_point_on_arc(asp, lo, hi, *, digits: int = 20, maxit: int = 40) -> dict:
     """``lo``, ``hi``: :class:`ArcPoint`s with ``mu > 0`` and ``mu < 0`` (adjacent on the
     arc). Returns a JSON-ready dict (``status`` ``"refined"`` or ``"failed"``)."""
-    from symbolic import model
-    from symbolic.detect import detect_isotropy
-    from symbolic.solve import newton
-    from symbolic.spectrum import spectrum
+    from symbolic.loss import model
+    from symbolic.numerics.solve import newton
+    from symbolic.spectra.spectrum import spectrum
+    from symbolic.symmetry.detect import detect_isotropy
 
     mp = asp.be.mp
     tol = mp.mpf(10) ** (-(mp.dps - 8))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from symbolic.claims import Figure
-from symbolic.plots import PALETTE, _mpl, save, style
+from symbolic.core.claims import Figure
+from symbolic.export.plots import PALETTE, _mpl, save, style
 
 __all__ = ["plot_arcs"]
 
@@ -21,7 +21,7 @@ def plot_arcs(result, path: str | Path, *, caption: str | None = None,
               base: str | Path | None = None) -> Figure:
     """Write ``path`` (PNG, and a PDF next to it) for an :class:`ArcsResult`; the
     returned Figure's paths are relative to ``base`` (default: the folder above the
-    PNG's folder, the report convention of :func:`symbolic.plots.save`)."""
+    PNG's folder, the report convention of :func:`symbolic.export.plots.save`)."""
     style()
     plt = _mpl()
     path = Path(path)

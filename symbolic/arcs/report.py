@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mpmath
 
-from symbolic.claims import Claim, Section, Table
+from symbolic.core.claims import Claim, Section, Table
 
 __all__ = ["report_section", "arcs_section", "SOURCE", "comparison"]
 
@@ -98,7 +98,7 @@ def arcs_section(ds=(10,), *, steps: int = 8, eps_ds=(400, 1600), exact: bool = 
         "; ".join(f"{r['family']} d={r['d']}: {r['lowest_irrep']} (x{r['lowest_multiplicity']})"
                   for r in rows),
         "pass" if ok1 else "fail", expected="found: std; hidden: alt2",
-        detail="isotypic spectrum (symbolic.spectrum) at the catalogued points; the "
+        detail="isotypic spectrum (symbolic.spectra.spectrum) at the catalogued points; the "
         "eigenvalue of the arc agrees with a certified enclosure: "
         + "; ".join(f"{r['family']}: {r.get('lambda_certified', 'not checked')}"
                     for r in rows)))
@@ -121,7 +121,7 @@ def arcs_section(ds=(10,), *, steps: int = 8, eps_ds=(400, 1600), exact: bool = 
         "pass" if ok2 else "fail",
         expected="hidden: conjugate, c3 = 0; found: not conjugate, c3 != 0",
         detail="conjugacy by a permutation of the full matrix; isotropy detected "
-        "(symbolic.detect) at every traced point"))
+        "(symbolic.symmetry.detect) at every traced point"))
     est = {n: _lowest_c1(t) for n, t in comp["eps"].items()}
     ok3 = all(est[n]["irrep"].startswith("std") for n in est if n == "spurious-d-1,1") and all(
         est[n]["irrep"].startswith("alt2") for n in est if n != "spurious-d-1,1")
@@ -135,7 +135,7 @@ def arcs_section(ds=(10,), *, steps: int = 8, eps_ds=(400, 1600), exact: bool = 
         "pass" if ok3 else "fail",
         expected="spurious-d-1,1: std, -1/pi^2 = -0.1013; bounded-*: alt2, -1/pi = -0.3183",
         detail="Richardson estimate in eps = d^-1/2 from the isotypic spectrum at two d "
-        "(numerical); exact series: symbolic.series.family_eigenvalues (quick=False)"))
+        "(numerical); exact series: symbolic.asymptotics.series.family_eigenvalues (quick=False)"))
     idx_rows = [r for r in rows if all(i is not None for i in r["sphere_index"])]
     idx_ok = all(all(i == 0 for i in r["sphere_index"]) for r in idx_rows)
     sec.claims.append(Claim(

@@ -6,7 +6,7 @@ the loss and the sphere ``|W - W_c|_F = r`` are ``K``-invariant, so critical
 points of ``L`` on the sphere inside ``Fix(K)`` are critical points on the whole
 sphere (symmetric criticality). Each arc is computed in the fixed space of its own
 isotropy ``K``, with the reduced machinery (:meth:`FixedSpace.refine`,
-:class:`~symbolic.reduced_numeric.NumericReducedSystem`).
+:class:`~symbolic.systems.reduced_numeric.NumericReducedSystem`).
 
 Which ``K``. At ``r -> 0`` an arc is tangent to an eigenvector ``v`` of the Hessian.
 For an eigenvalue of an irreducible ``V`` of dimension > 1 the eigenspace is ``V``
@@ -29,7 +29,7 @@ eigenvalue is simple, so the blown-up Lagrange system is regular at ``r = 0``
 * ``std[a]xstd[b]``: ``S_1 x S_{p_a-1}`` in ``a`` and ``S_1 x S_{p_b-1}`` in ``b``.
 
 Every eigen-direction found in a candidate ``Fix(K)`` is kept only if the detected
-isotropy of ``W_c + t v`` (:func:`symbolic.detect.detect_isotropy`, full matrix) has
+isotropy of ``W_c + t v`` (:func:`symbolic.symmetry.detect.detect_isotropy`, full matrix) has
 a fixed space of the same dimension as ``Fix(K)`` (otherwise it belongs to a
 smaller fixed space and is found there).
 """
@@ -42,10 +42,10 @@ from typing import Any
 
 import numpy as np
 
-from symbolic.backends import MpmathBackend
-from symbolic.errors import IsotropyError
-from symbolic.groups import D_SYMBOL, FixedSpace, parse_isotropy
-from symbolic.reduced_numeric import NumericReducedSystem
+from symbolic.core.backends import MpmathBackend
+from symbolic.core.errors import IsotropyError
+from symbolic.symmetry.groups import D_SYMBOL, FixedSpace, parse_isotropy
+from symbolic.systems.reduced_numeric import NumericReducedSystem
 
 __all__ = ["ArcSpace", "Direction", "arc_space", "candidate_splits", "directions"]
 
@@ -204,8 +204,8 @@ def directions(space: FixedSpace | str, values: Any, d: int, *, dps: int = 40,
     ``spectrum``: the isotypic spectrum at the point (computed if None), used to
     name the irreducible of each eigenvalue.
     """
-    from symbolic.detect import detect_isotropy
-    from symbolic.spectrum import spectrum as isotypic_spectrum
+    from symbolic.spectra.spectrum import spectrum as isotypic_spectrum
+    from symbolic.symmetry.detect import detect_isotropy
 
     space = parse_isotropy(space)
     S = spectrum or isotypic_spectrum(space, values, d, dps=dps)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from symbolic.arcs.spaces import Direction
-from symbolic.errors import NonDifferentiableError, RelusymError
+from symbolic.core.errors import NonDifferentiableError, RelusymError
 
 __all__ = ["ArcPoint", "Arc", "trace_arc", "newton_on_sphere", "lagrange_residual"]
 
@@ -203,9 +203,9 @@ def trace_arc(direction: Direction, sign: int, rmax: Any, *, steps: int = 40,
     space's precision and accepted only when the last Newton step is below ``tol``
     (default ``10^-(dps-8)``). ``isotropy``:
     detect the isotropy of the full matrix at every recorded point
-    (:func:`symbolic.detect.detect_isotropy`).
+    (:func:`symbolic.symmetry.detect.detect_isotropy`).
     """
-    from symbolic.detect import detect_isotropy
+    from symbolic.symmetry.detect import detect_isotropy
 
     asp = direction.space
     mp = asp.be.mp

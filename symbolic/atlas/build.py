@@ -1,16 +1,16 @@
 """Build the atlas: a census (with certificates) of every block fixed space at every d.
 
 Work is split into independent tasks, one per ``(isotropy, d)``; they run on a
-``concurrent.futures.Executor`` (:func:`symbolic.parallel.make_executor`: local
+``concurrent.futures.Executor`` (:func:`symbolic.numerics.parallel.make_executor`: local
 processes by default, Dask distributed with a scheduler address) and stream their
 results as JSON lines into a journal next to the database
-(:func:`symbolic.parallel.run_tasks`), so an interruption loses at most the tasks in
+(:func:`symbolic.numerics.parallel.run_tasks`), so an interruption loses at most the tasks in
 flight and ``resume`` skips the finished ones. The journal is then ingested into
 SQLite (idempotent), points are identified across fixed spaces by their orbit
 fingerprint (:mod:`symbolic.atlas.fingerprint`) and stored once in the coarsest
 space, linked across neighbouring ``d`` by continuation in ``d``
-(:func:`symbolic.track.track`, the one continuation) and grouped into families,
-which are named from the catalogue (:mod:`symbolic.families`) when they contain a
+(:func:`symbolic.numerics.track.track`, the one continuation) and grouped into families,
+which are named from the catalogue (:mod:`symbolic.catalogue.families`) when they contain a
 catalogued point.
 """
 
@@ -26,7 +26,7 @@ from symbolic import __version__
 from symbolic.atlas.db import connect
 from symbolic.atlas.fingerprint import fingerprint, same_point
 from symbolic.atlas.partitions import block_labels
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["atlas_tasks", "census_task", "link_task", "build_atlas", "ingest", "BuildSummary"]
 
@@ -36,7 +36,7 @@ def atlas_tasks(ds: Iterable[int], *, max_blocks: int | None = 3, extra: int = 0
                 max_starts: int | None = None, labels: Iterable[str] | None = None
                 ) -> list[dict]:
     """One census task per block isotropy label valid at each ``d`` (or per given label)."""
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.groups import parse_isotropy
 
     out = []
     for d in ds:
@@ -59,9 +59,9 @@ def _verdict(cert: Any) -> str:
 
 def census_task(task: dict) -> dict:
     """Worker: census of one fixed space at one ``d``, as a JSON-safe dict."""
-    from symbolic.census import census
-    from symbolic.formatting import decimal, enclosure, loss_decimal
-    from symbolic.groups import parse_isotropy
+    from symbolic.core.formatting import decimal, enclosure, loss_decimal
+    from symbolic.critical.census import census
+    from symbolic.symmetry.groups import parse_isotropy
 
     t0 = time.perf_counter()
     space = parse_isotropy(task["isotropy"])
@@ -120,9 +120,9 @@ def census_task(task: dict) -> dict:
 def link_task(task: dict) -> dict:
     """Worker: continue each point of ``isotropy`` from ``d`` to ``d + 1``."""
     from symbolic.atlas.fingerprint import fingerprint as fp
-    from symbolic.formatting import loss_decimal
-    from symbolic.groups import parse_isotropy
-    from symbolic.track import track
+    from symbolic.core.formatting import loss_decimal
+    from symbolic.numerics.track import track
+    from symbolic.symmetry.groups import parse_isotropy
 
     space = parse_isotropy(task["isotropy"])
     out = []
@@ -143,7 +143,7 @@ def link_task(task: dict) -> dict:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    from symbolic.parallel import read_journal
+    from symbolic.numerics.parallel import read_journal
 
     return read_journal(path)[0]
 
@@ -156,7 +156,7 @@ def _store_point(con, d: int, iso: str, p: dict) -> int:
     """Insert a point or merge it with the same orbit already stored; returns its id."""
     rows = con.execute("SELECT id, isotropy, loss, fingerprint FROM points WHERE d=?",
                        (d,)).fetchall()
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.groups import parse_isotropy
 
     for r in rows:
         if same_point(json.loads(r["fingerprint"]), r["loss"], p["fingerprint"], p["loss"]):
@@ -254,7 +254,7 @@ def _apply_links(con, results: Iterable[dict]) -> int:
 
 def _families(con) -> int:
     """Union-find over links; one family per component (isolated points included)."""
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.groups import parse_isotropy
 
     ids = [r["id"] for r in con.execute("SELECT id FROM points")]
     parent = {i: i for i in ids}
@@ -294,9 +294,9 @@ def _families(con) -> int:
 
 def _name_catalogue(con) -> int:
     """Mark points that are catalogued family members (same orbit fingerprint)."""
-    from symbolic.families import FAMILIES
-    from symbolic.formatting import loss_decimal
-    from symbolic.solve import system_for
+    from symbolic.catalogue.families import FAMILIES
+    from symbolic.core.formatting import loss_decimal
+    from symbolic.numerics.solve import system_for
 
     n = 0
     ds = [r["d"] for r in con.execute("SELECT DISTINCT d FROM points")]
@@ -325,7 +325,7 @@ def build_atlas(db: str | Path, ds: Iterable[int], *, max_blocks: int | None = 3
                 link: bool = True, name: bool = True,
                 labels: Iterable[str] | None = None) -> BuildSummary:
     """Build (or resume) the atlas in ``db``; returns counts and seconds."""
-    from symbolic.parallel import make_executor, run_tasks
+    from symbolic.numerics.parallel import make_executor, run_tasks
 
     t0 = time.perf_counter()
     db = Path(db)

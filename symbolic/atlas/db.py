@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from symbolic import __version__
-from symbolic.schema import schema_name
+from symbolic.core.schema import schema_name
 
 __all__ = ["connect", "SCHEMA_SQL"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["partitions", "label_of", "block_labels", "parse_d_range"]
 
@@ -61,7 +61,7 @@ def block_labels(d: int, *, max_blocks: int | None = None, extra: int = 0) -> li
 
 def parse_d_range(text: str) -> list[int]:
     """``"4..10"`` -> [4, ..., 10]; ``"20"`` -> [20]; ``"4,6,8"`` -> [4, 6, 8]."""
-    from symbolic.parsing import parse_int
+    from symbolic.core.parsing import parse_int
 
     text = str(text).strip()
     out: list[int] = []

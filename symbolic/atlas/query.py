@@ -68,7 +68,7 @@ def query_points(con, *, d: int | None = None, isotropy: str | None = None,
         where.append("p.family_id = ?")
         args.append(int(family))
     if found_by_gd:
-        from symbolic.families import FAMILIES
+        from symbolic.catalogue.families import FAMILIES
 
         names = [f.name for f in FAMILIES.values() if f.found_by_gd]
         where.append(f"p.catalogue IN ({','.join('?' * len(names))})")

@@ -37,9 +37,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from symbolic.arcs.core import compute_arcs
-    from symbolic.parallel import make_executor
-    from symbolic.parsing import parse_int
-    from symbolic.schema import dumps
+    from symbolic.core.parsing import parse_int
+    from symbolic.core.schema import dumps
+    from symbolic.numerics.parallel import make_executor
 
     workers = parse_int(args.workers, "--workers", minimum=1, maximum=64)
     with make_executor(workers) as ex:

@@ -59,8 +59,8 @@ def register(subparsers) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from symbolic.atlas import build_atlas
     from symbolic.atlas.partitions import parse_d_range
-    from symbolic.parsing import parse_int
-    from symbolic.schema import dumps
+    from symbolic.core.parsing import parse_int
+    from symbolic.core.schema import dumps
 
     ds = parse_d_range(args.d)
     mb = None if str(args.max_blocks) == "all" else parse_int(args.max_blocks, "--max-blocks",
@@ -88,8 +88,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_query(args: argparse.Namespace) -> int:
     from symbolic.atlas import connect, query_points, summary, type_changes
-    from symbolic.parsing import parse_int, parse_number
-    from symbolic.schema import dumps
+    from symbolic.core.parsing import parse_int, parse_number
+    from symbolic.core.schema import dumps
 
     con = connect(args.db, create=False)
     if args.summary:

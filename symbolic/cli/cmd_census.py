@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symbolic.formatting import short
+from symbolic.core.formatting import short
 
 __all__ = ["register"]
 
@@ -42,10 +42,10 @@ def register(subparsers) -> None:
 
 
 def resolve_isotropy(args) -> str:
-    from symbolic.errors import IsotropyError
+    from symbolic.core.errors import IsotropyError
 
     if args.family:
-        from symbolic.families import family
+        from symbolic.catalogue.families import family
 
         fam = family(args.family)
         if args.isotropy and args.isotropy.replace(" ", "") != fam.isotropy:
@@ -58,11 +58,11 @@ def resolve_isotropy(args) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.census import census
-    from symbolic.errors import RelusymError
-    from symbolic.groups import parse_d
-    from symbolic.parsing import parse_int
-    from symbolic.solve import check_digits
+    from symbolic.core.errors import RelusymError
+    from symbolic.core.parsing import parse_int
+    from symbolic.critical.census import census
+    from symbolic.numerics.solve import check_digits
+    from symbolic.symmetry.groups import parse_d
 
     iso = resolve_isotropy(args)
     check_digits(args.digits)
@@ -83,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
     d = parse_d(args.d)
     if args.certify:
         try:
-            import symbolic.certify  # noqa: F401
+            import symbolic.spectra.certify  # noqa: F401
         except ImportError:
-            raise RelusymError("--certify needs symbolic.certify, not available in this "
+            raise RelusymError("--certify needs symbolic.spectra.certify, not available in this "
                                "installation") from None
     c = census(iso, d, digits=args.digits, starts=starts, seed=seed,
                progress=False if args.quiet else None, certify=args.certify,
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     out["d_exact"] = out["d"]
     out["d"] = str(args.d).strip()
     if args.json:
-        from symbolic.schema import dumps
+        from symbolic.core.schema import dumps
 
         print(dumps("census", out))
         return 0

@@ -30,9 +30,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     import sympy as sp
 
-    from symbolic.formatting import exact_str
-    from symbolic.groups import D_SYMBOL, parse_d, parse_isotropy
-    from symbolic.reduced import reduced_system
+    from symbolic.core.formatting import exact_str
+    from symbolic.symmetry.groups import D_SYMBOL, parse_d, parse_isotropy
+    from symbolic.systems.reduced import reduced_system
 
     space = parse_isotropy(args.isotropy)
     d = None

@@ -11,7 +11,7 @@ import argparse
 import numpy as np
 
 from symbolic.cli.matrix_io import add_output_options, emit
-from symbolic.errors import ShapeError
+from symbolic.core.errors import ShapeError
 
 __all__ = ["register"]
 
@@ -47,8 +47,8 @@ def _read_matrix(path: str, name: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.evaluate import check_size, evaluate_matrix
-    from symbolic.precision import check_digits
+    from symbolic.core.precision import check_digits
+    from symbolic.spectra.evaluate import check_size, evaluate_matrix
 
     args.digits = check_digits(args.digits, "--digits")
     if args.W in ("identity", "random"):

@@ -25,14 +25,19 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.families import OVERPARAM_FAMILIES, deprecation_note, family, overparam_family
+    from symbolic.catalogue.families import (
+        OVERPARAM_FAMILIES,
+        deprecation_note,
+        family,
+        overparam_family,
+    )
 
     if args.family and args.family.strip() in OVERPARAM_FAMILIES:
         g = overparam_family(args.family)
         emit(args, "families", {"families": [], "overparam_families": [g.to_json()]},
              lambda: _overparam_text([g]))
         return 0
-    from symbolic.families import FAMILIES
+    from symbolic.catalogue.families import FAMILIES
 
     if args.family:
         note = deprecation_note(args.family)  # unknown names: a clear RelusymError

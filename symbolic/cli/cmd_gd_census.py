@@ -57,10 +57,10 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from symbolic.errors import RelusymError
+    from symbolic.core.errors import RelusymError
+    from symbolic.core.parsing import parse_int, parse_number
+    from symbolic.core.schema import dumps
     from symbolic.experiments.gd import Protocol, gd_census
-    from symbolic.parsing import parse_int, parse_number
-    from symbolic.schema import dumps
 
     k = parse_int(args.k, "--k", minimum=2, maximum=200)
     d = parse_int(args.d, "--d", minimum=2, maximum=200)
@@ -115,10 +115,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_beyond(args, k: int, d: int, runs: int, seed: int, workers, kw: dict) -> int:
     """``--setting erf|uniform|deep``: symbolic.experiments.beyond."""
-    from symbolic.errors import RelusymError
+    from symbolic.core.errors import RelusymError
+    from symbolic.core.parsing import parse_int
+    from symbolic.core.schema import dumps
     from symbolic.experiments.beyond import Setting, beyond_census, beyond_text
-    from symbolic.parsing import parse_int
-    from symbolic.schema import dumps
 
     if args.optimizer != "gd" or args.init != "xavier" or args.compare or \
             args.identify_census or args.no_certify:

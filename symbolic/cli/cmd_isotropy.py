@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from symbolic.cli.matrix_io import add_output_options, emit
-from symbolic.errors import ShapeError
+from symbolic.core.errors import ShapeError
 
 __all__ = ["register"]
 
@@ -46,9 +46,9 @@ def read_matrix(path: str, mp) -> list[list]:
 def run(args: argparse.Namespace) -> int:
     import mpmath
 
-    from symbolic.detect import detect_isotropy
-    from symbolic.errors import PrecisionError, RelusymError
-    from symbolic.precision import check_digits
+    from symbolic.core.errors import PrecisionError, RelusymError
+    from symbolic.core.precision import check_digits
+    from symbolic.symmetry.detect import detect_isotropy
 
     digits = check_digits(args.digits, "--digits")
     if digits > MAX_ISOTROPY_DIGITS:

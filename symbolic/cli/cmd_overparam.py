@@ -32,11 +32,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.families import OVERPARAM_FAMILIES
-    from symbolic.groups import parse_d
+    from symbolic.catalogue.families import OVERPARAM_FAMILIES
+    from symbolic.core.parsing import parse_int
+    from symbolic.core.schema import dumps
     from symbolic.overparam import overparam
-    from symbolic.parsing import parse_int
-    from symbolic.schema import dumps
+    from symbolic.symmetry.groups import parse_d
 
     name, m_default = args.family, 1
     if isinstance(name, str) and name.strip() in OVERPARAM_FAMILIES:

@@ -48,8 +48,8 @@ def register(subparsers) -> None:
 
 
 def _ints(text: str, what: str, minimum: int = 1) -> list[int]:
-    from symbolic.errors import RelusymError
-    from symbolic.parsing import parse_int
+    from symbolic.core.errors import RelusymError
+    from symbolic.core.parsing import parse_int
 
     parts = [t.strip() for t in str(text).split(",")]
     if not parts or any(not t for t in parts):
@@ -60,9 +60,9 @@ def _ints(text: str, what: str, minimum: int = 1) -> list[int]:
 def run(args: argparse.Namespace) -> int:
     from fractions import Fraction
 
-    from symbolic.errors import RelusymError
-    from symbolic.parsing import parse_int, parse_number
-    from symbolic.schema import dumps
+    from symbolic.core.errors import RelusymError
+    from symbolic.core.parsing import parse_int, parse_number
+    from symbolic.core.schema import dumps
 
     ns = _ints(args.n, "--n")
     widths = _ints(args.width, "--width")

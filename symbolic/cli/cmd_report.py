@@ -44,10 +44,11 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Validate every input (digits, series order, d, family names, workers, the output
     folder) before computing; exit 1 when every family failed or a claim failed."""
-    from symbolic.errors import RelusymError
-    from symbolic.families import family
-    from symbolic.groups import parse_d
-    from symbolic.parsing import parse_int
+    from symbolic.catalogue.families import family
+    from symbolic.core.errors import RelusymError
+    from symbolic.core.parsing import parse_int
+    from symbolic.core.schema import dumps
+    from symbolic.numerics.solve import check_digits
     from symbolic.report import (
         MAX_SERIES_ORDER,
         build_report,
@@ -55,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
         prepare_out_dir,
         write_report,
     )
-    from symbolic.schema import dumps
-    from symbolic.solve import check_digits
+    from symbolic.symmetry.groups import parse_d
 
     check_digits(args.digits)
     if not 0 <= args.series_order <= MAX_SERIES_ORDER:

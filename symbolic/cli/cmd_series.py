@@ -2,8 +2,8 @@
 
 Exact coefficients (sympy-parsable strings) of the parameters, the loss and
 every Hessian eigenvalue (per irreducible, with its multiplicity polynomial in
-``d``); see :mod:`symbolic.series`. Before printing, the series is checked against
-its own branch (:func:`symbolic.series.check_branch`: values at large ``d`` and the
+``d``); see :mod:`symbolic.asymptotics.series`. Before printing, the series is checked against
+its own branch (:func:`symbolic.asymptotics.series.check_branch`: values at large ``d`` and the
 fitted slope of the truncation error). Results are cached on disk
 (``RELUSYM_CACHE_DIR``; ``RELUSYM_CACHE=0`` disables).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["register"]
 
@@ -46,10 +46,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from symbolic.asymptotics.series import custom_family, series_result
     from symbolic.cli.cmd_transition import resolve_family
-    from symbolic.parsing import parse_int, parse_params
-    from symbolic.puiseux import FieldExtensionError
-    from symbolic.series import custom_family, series_result
+    from symbolic.core.parsing import parse_int, parse_params
+    from symbolic.systems.puiseux import FieldExtensionError
 
     order = parse_int(args.order, "--order", minimum=0, maximum=MAX_ORDER)
     if args.isotropy and args.family:
@@ -57,7 +57,7 @@ def run(args) -> int:
     if args.isotropy:
         if not args.start:
             raise RelusymError("--isotropy needs --start name=value,...")
-        from symbolic.groups import parse_isotropy
+        from symbolic.symmetry.groups import parse_isotropy
 
         space = parse_isotropy(args.isotropy)
         start = parse_params(args.start, list(space.names))

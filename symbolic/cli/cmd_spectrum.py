@@ -2,9 +2,9 @@
 
 Every distinct eigenvalue with its multiplicity (the dimension of its
 irreducible) and the irreducible's label, computed through the isotypic
-decomposition (:mod:`symbolic.spectrum`): the cost does not depend on ``d``.
+decomposition (:mod:`symbolic.spectra.spectrum`): the cost does not depend on ``d``.
 With ``--family`` the point is the family's critical point at ``d``
-(:func:`symbolic.track.point_at`: continuation from the seed, cached on disk).
+(:func:`symbolic.numerics.track.point_at`: continuation from the seed, cached on disk).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from symbolic.cli.matrix_io import (
     parse_params,
     resolve_family_name,
 )
-from symbolic.errors import IsotropyError
+from symbolic.core.errors import IsotropyError
 
 __all__ = ["register", "parse_params", "payload"]
 
@@ -43,14 +43,14 @@ def register(subparsers) -> None:
     add_digits_option(p, 20, dps_alias=True, what=" (each eigenvalue is rounded to it)")
     add_output_options(p)
     p.add_argument("--certify", action="store_true",
-                   help="also certify the point (symbolic.certify.certify_point)")
+                   help="also certify the point (symbolic.spectra.certify.certify_point)")
     p.set_defaults(func=run)
 
 
 def payload(spec, space, values: list, digits: int, cert=None) -> dict:
     """The ``relusym.spectrum/1`` document's payload (docs/schemas.md); ``space``: a
     fixed space or its layout (label and names)."""
-    from symbolic.formatting import decimal, exact_str
+    from symbolic.core.formatting import decimal, exact_str
 
     idx = spec.index
     out = {
@@ -70,7 +70,7 @@ def payload(spec, space, values: list, digits: int, cert=None) -> dict:
 
 
 def _text(spec, space, digits: int, cert) -> str:
-    from symbolic.formatting import decimal, interval_text
+    from symbolic.core.formatting import decimal, interval_text
 
     lines = [f"isotropy {space.label}, d = {spec.d}, {len(spec.eigenvalues)} distinct "
              f"eigenvalues ({digits} digits, working precision {spec.working_digits})"]
@@ -90,16 +90,16 @@ def _text(spec, space, digits: int, cert) -> str:
 
 def run(args: argparse.Namespace) -> int:
     # no sympy on this path when the family point and the spectrum plan are stored on
-    # disk (symbolic.track.point_at, symbolic.spectrum_plan): a second call is fast
-    from symbolic.parsing import parse_d
-    from symbolic.spectrum_plan import generic_plan, spectrum
+    # disk (symbolic.numerics.track.point_at, symbolic.spectra.spectrum_plan): a second call is fast
+    from symbolic.core.parsing import parse_d
+    from symbolic.spectra.spectrum_plan import generic_plan, spectrum
 
     digits = digits_of(args)
     params = args.params
     d = parse_d(args.d)
     vals = label = None
     if args.isotropy:  # user input: parsed (and canonicalised) by the grammar
-        from symbolic.groups import parse_isotropy
+        from symbolic.symmetry.groups import parse_isotropy
 
         label = parse_isotropy(args.isotropy).label
     if args.family:
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
                                 f"(isotropy {fam.isotropy})")
         label = fam.isotropy
         if params is None:  # the family's point at this d (continuation, cached)
-            from symbolic.track import point_at
+            from symbolic.numerics.track import point_at
 
             vals = point_at(label, fam.seed_values, fam.seed_d, d,
                             digits=max(digits, 30))
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     spec = spectrum(label, vals, d, digits=digits)
     cert = None
     if args.certify:
-        from symbolic.certify import certify_point
+        from symbolic.spectra.certify import certify_point
 
         cert = certify_point(label, vals, d, digits=max(digits, 60))
     emit(args, "spectrum", payload(spec, layout, vals, digits, cert),

@@ -53,7 +53,7 @@ def payload(b, digits: int, cert=None) -> dict:
 
 
 def _text(b, out: dict, digits: int, every: int) -> str:
-    from symbolic.formatting import short
+    from symbolic.core.formatting import short
 
     space = b.space
     lines = [f"track Fix({space.label}): {b.status}: {b.message}"]
@@ -76,14 +76,14 @@ def _text(b, out: dict, digits: int, every: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symbolic.errors import IsotropyError, RelusymError
-    from symbolic.groups import parse_isotropy
-    from symbolic.track import track
+    from symbolic.core.errors import IsotropyError, RelusymError
+    from symbolic.numerics.track import track
+    from symbolic.symmetry.groups import parse_isotropy
 
     digits = digits_of(args)
     iso, start, d_from = args.isotropy, None, args.d_from
     if args.family:
-        from symbolic.families import family
+        from symbolic.catalogue.families import family
 
         fam = family(args.family)
         iso = iso or fam.isotropy
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"relusym track: WARNING: {b.warning}", file=sys.stderr)
     cert = None
     if args.certify and b.status == "reached":
-        from symbolic.certify import certify_point
+        from symbolic.spectra.certify import certify_point
 
         last = b.points[-1]
         cert = certify_point(space, last.values, last.d, digits=max(digits, 60))

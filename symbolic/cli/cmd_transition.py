@@ -1,6 +1,6 @@
 """``relusym transition``: the fractional d at which a family turns from saddle to minimum.
 
-See :mod:`symbolic.transition`: a scan over integer ``d`` (every integer of a short
+See :mod:`symbolic.critical.transition`: a scan over integer ``d`` (every integer of a short
 range, a geometric grid with bisection of a long one) brackets the crossing of an
 eigenvalue through 0, then the reduced equations and the eigenvalue condition are
 solved together for ``(theta, d)`` to the requested digits. Text by default,
@@ -18,7 +18,7 @@ from symbolic.cli.matrix_io import (
     emit,
     resolve_family_name,
 )
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["register", "resolve_family", "payload"]
 
@@ -46,7 +46,7 @@ def register(subparsers) -> None:
     add_digits_option(p, 30, what=" (of the critical d)")
     add_output_options(p)
     p.add_argument("--certify", action="store_true",
-                   help="certify the type on both sides (symbolic.certify)")
+                   help="certify the type on both sides (symbolic.spectra.certify)")
     p.set_defaults(func=run)
 
 
@@ -55,8 +55,8 @@ def resolve_family(name: str):
     deprecated alias gets a note on stderr."""
     import warnings
 
-    from symbolic.families import deprecation_note
-    from symbolic.series import get_family
+    from symbolic.asymptotics.series import get_family
+    from symbolic.catalogue.families import deprecation_note
 
     note = deprecation_note(name)
     if note:
@@ -97,8 +97,8 @@ def _family_of(args):
     """The catalogue family of ``--family``, or the custom one of ``--isotropy``,
     ``--params`` and ``--from``."""
     from symbolic.cli.matrix_io import check_numbers, parse_params
-    from symbolic.groups import parse_d, parse_isotropy
-    from symbolic.transition import _Family
+    from symbolic.critical.transition import _Family
+    from symbolic.symmetry.groups import parse_d, parse_isotropy
 
     custom = (args.isotropy, args.params, args.d_from)
     if args.family:
@@ -117,9 +117,9 @@ def _family_of(args):
 
 
 def run(args) -> int:
-    from symbolic.groups import parse_isotropy
-    from symbolic.parsing import parse_int
-    from symbolic.transition import find_transition, scan_grid
+    from symbolic.core.parsing import parse_int
+    from symbolic.critical.transition import find_transition, scan_grid
+    from symbolic.symmetry.groups import parse_isotropy
 
     digits = digits_of(args)
     fam = _family_of(args)

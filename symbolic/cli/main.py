@@ -3,7 +3,7 @@
 Subcommands are discovered from the modules ``symbolic/cli/cmd_*.py``; each
 defines ``register(subparsers)`` which adds its parser and sets
 ``func(args) -> int`` as the handler. Errors derived from
-:class:`~symbolic.errors.RelusymError` are printed as one clear line (exit
+:class:`~symbolic.core.errors.RelusymError` are printed as one clear line (exit
 code 2), never as a traceback; so are OSErrors (an unreadable input or output
 file). Ctrl-C exits with 130 and no traceback. Any other exception is a bug: its
 traceback is shown, followed by a line asking to report it (exit code 1).
@@ -17,7 +17,7 @@ import pkgutil
 import sys
 
 from symbolic import __version__
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["build_parser", "main"]
 

@@ -6,7 +6,7 @@ document (text by default), ``--out FILE`` also writes the JSON document to FILE
 ``--digits N`` asks for N significant digits of the answer (``--dps`` is a
 deprecated alias where it existed), ``--params NAME=VALUE,...`` (or a JSON object
 or list) gives a point of a fixed space. Every JSON document goes through
-:func:`symbolic.schema.dumps` (``"schema"`` and ``"relusym"`` first; no floats).
+:func:`symbolic.core.schema.dumps` (``"schema"`` and ``"relusym"`` first; no floats).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from symbolic.errors import IsotropyError, RelusymError, ShapeError
+from symbolic.core.errors import IsotropyError, RelusymError, ShapeError
 
 __all__ = ["read_matrix_json", "add_output_options", "add_digits_option", "emit",
            "parse_params", "check_numbers", "resolve_family_name"]
@@ -31,7 +31,7 @@ def add_output_options(p) -> None:
 
 def add_digits_option(p, default: int, *, dps_alias: bool = False, what: str = "") -> None:
     """``--digits`` (10..500: significant digits of the answer), optionally ``--dps``."""
-    from symbolic.precision import MAX_DIGITS, MIN_DIGITS
+    from symbolic.core.precision import MAX_DIGITS, MIN_DIGITS
 
     p.add_argument("--digits", default=None,
                    help=f"significant digits of the answer{what}, {MIN_DIGITS}..{MAX_DIGITS} "
@@ -43,7 +43,7 @@ def add_digits_option(p, default: int, *, dps_alias: bool = False, what: str = "
 
 def digits_of(args) -> int:
     """The checked ``--digits`` (or deprecated ``--dps``) of parsed arguments."""
-    from symbolic.precision import cli_digits
+    from symbolic.core.precision import cli_digits
 
     return cli_digits(args, default=getattr(args, "digits_default", 20))
 
@@ -51,7 +51,7 @@ def digits_of(args) -> int:
 def emit(args, kind: str, payload: dict[str, Any], text: Callable[[], str]) -> None:
     """Print the result: the JSON document with ``--json``, else ``text()``; with
     ``--out FILE`` the JSON document is also written to FILE."""
-    from symbolic.schema import dumps
+    from symbolic.core.schema import dumps
 
     doc = None
     if getattr(args, "json", False) or getattr(args, "out", None):
@@ -102,9 +102,9 @@ def parse_params(text: str) -> Any:
 
 
 def check_numbers(vals: list, names: list[str] | None = None) -> None:
-    """Every value must parse exactly (:func:`symbolic.parsing.parse_number`): no
+    """Every value must parse exactly (:func:`symbolic.core.parsing.parse_number`): no
     ``nan``, ``inf`` or expressions."""
-    from symbolic.parsing import parse_number
+    from symbolic.core.parsing import parse_number
 
     names = names or [f"value {i + 1}" for i in range(len(vals))]
     for v, n in zip(vals, names, strict=True):
@@ -112,9 +112,9 @@ def check_numbers(vals: list, names: list[str] | None = None) -> None:
 
 
 def resolve_family_name(name: str):
-    """The catalogue entry (:class:`symbolic.families.Family`) of ``--family``; a
+    """The catalogue entry (:class:`symbolic.catalogue.families.Family`) of ``--family``; a
     deprecated alias gets a note on stderr (and no FutureWarning)."""
-    from symbolic.families import deprecation_note, family
+    from symbolic.catalogue.families import deprecation_note, family
 
     note = deprecation_note(name)
     if note:
@@ -133,11 +133,11 @@ def read_matrix_json(path: str, name: str = "W") -> list[list[str]]:
     """A JSON list of rows from ``path``; numbers are kept as decimal strings (exact).
 
     Rows must be non-empty lists of equal length whose entries are numbers or
-    decimal strings accepted by :func:`symbolic.parsing.parse_number` (no ``NaN``,
+    decimal strings accepted by :func:`symbolic.core.parsing.parse_number` (no ``NaN``,
     ``Infinity``, booleans, nulls or nested lists); any problem -- an unreadable,
     binary or non-UTF-8 file included -- is a ShapeError that names the file.
     """
-    from symbolic.parsing import parse_number
+    from symbolic.core.parsing import parse_number
 
     try:
         with open(path, "rb") as fh:

@@ -41,7 +41,7 @@ the loss over 8 random column permutations of ``W`` and ``V`` together).
 Runs are plain gradient descent with step ``lr`` until the largest neuron-wise gradient
 norm is below ``grad_tol`` (or ``steps``); each run is seeded by
 ``default_rng([seed, run])`` and executed on a :class:`concurrent.futures.Executor`
-through :func:`symbolic.parallel.run_tasks` (streamed, resumable), like
+through :func:`symbolic.numerics.parallel.run_tasks` (streamed, resumable), like
 :func:`symbolic.experiments.gd.gd_census`.
 """
 
@@ -56,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["SETTINGS", "Setting", "erf_loss", "erf_gradient", "sampled_loss_and_gradient",
            "beyond_run_task", "beyond_census"]
@@ -219,8 +219,8 @@ def _permuted_spread(setting: Setting, params, X, L: float, seed: int) -> float:
 
 def beyond_run_task(task: dict) -> dict:
     """Train one run and detect the isotropy of its end point (a plain-JSON line)."""
-    from symbolic.detect import detect_isotropy
     from symbolic.experiments.classify import symmetry_breaking
+    from symbolic.symmetry.detect import detect_isotropy
 
     setting = Setting.from_json(task["setting"])
     k, d = int(task["k"]), int(task["d"])
@@ -268,7 +268,7 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
     import tempfile
 
     from symbolic.experiments.stats import check_sizes, interval_text, wilson_interval
-    from symbolic.parallel import make_executor, run_tasks
+    from symbolic.numerics.parallel import make_executor, run_tasks
 
     setting = Setting(name=setting) if isinstance(setting, str) else setting
     check_sizes(k, d, runs)

@@ -4,17 +4,17 @@ A float64 end point ``W`` of gradient descent is only near a critical point (the
 stopping rule bounds the gradient, DESIGN.md section 10). Each end point is
 
 1. *detected*: its block isotropy ``H`` and the parameters of ``Fix(H)``
-   (:func:`symbolic.detect.detect_isotropy`, tolerances ``1e-7`` up to ``1e-4``);
+   (:func:`symbolic.symmetry.detect.detect_isotropy`, tolerances ``1e-7`` up to ``1e-4``);
 2. *refined* by high-precision Newton on the reduced system of ``Fix(H)``
-   (:func:`symbolic.solve.newton`, ``digits`` digits; principle of symmetric
+   (:func:`symbolic.numerics.solve.newton`, ``digits`` digits; principle of symmetric
    criticality, so a zero of the reduced gradient is a critical point of ``L``);
 3. *re-detected* on the refined point (a point may have a larger isotropy than the
    float64 data showed; then it is refined once more in the larger fixed space);
 4. grouped with the other runs by the canonical form of its parameters under the
-   normaliser of ``H`` (:func:`symbolic.canonical.canonical_key`);
-5. *certified* once per group (:func:`symbolic.certify.certify_point`: Krawczyk box,
+   normaliser of ``H`` (:func:`symbolic.symmetry.canonical.canonical_key`);
+5. *certified* once per group (:func:`symbolic.spectra.certify.certify_point`: Krawczyk box,
    loss enclosure, Morse index from the isotypic Hessian spectrum) and *named*: the
-   catalogue family (:mod:`symbolic.families`) whose point at this ``d`` has the same
+   catalogue family (:mod:`symbolic.catalogue.families`) whose point at this ``d`` has the same
    canonical form, or else a census point of ``Fix(H)`` (a certified critical point of
    the fixed space that the catalogue does not hold).
 
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from symbolic.errors import IsotropyError, RelusymError
+from symbolic.core.errors import IsotropyError, RelusymError
 from symbolic.experiments.stats import interval_text
 
 __all__ = ["refine_endpoint", "symmetry_breaking", "name_point", "census_match", "summarise",
@@ -45,7 +45,7 @@ DETECTION_TOLERANCES = (1e-7, 1e-6, 1e-5, 1e-4)
 
 
 def _detect(W: Any, tols=DETECTION_TOLERANCES):
-    from symbolic.detect import detect_isotropy
+    from symbolic.symmetry.detect import detect_isotropy
 
     last: Exception | None = None
     for tol in tols:
@@ -64,8 +64,8 @@ def refine_endpoint(W: Any, *, digits: int = 40) -> dict[str, Any]:
     ``detected_isotropy`` (from the float data), ``params`` (decimal strings),
     ``loss``, ``residual``, ``move`` (largest entry change from the float point to the
     refined point, in the detected coordinates) and the permutations."""
-    from symbolic.formatting import decimal, loss_decimal
-    from symbolic.solve import newton, system_for
+    from symbolic.core.formatting import decimal, loss_decimal
+    from symbolic.numerics.solve import newton, system_for
 
     W = np.asarray(W, dtype=float)
     k, d = W.shape
@@ -109,7 +109,7 @@ def symmetry_breaking(spec: str, d: int, k: int | None = None) -> dict[str, Any]
     """Isotropy ``Delta(S_{p_1} x ... x S_{p_r})`` against the target symmetry
     ``Delta S_d`` (``k = d``): block sizes, group order, index ``[S_d : H]``, whether
     ``H`` is all of ``S_d`` (no symmetry broken) and whether it is a maximal subgroup."""
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.groups import parse_isotropy
 
     space = parse_isotropy(spec)
     sizes, extra = space.sizes(d)
@@ -134,8 +134,8 @@ def symmetry_breaking(spec: str, d: int, k: int | None = None) -> dict[str, Any]
 
 @lru_cache(maxsize=128)
 def _family_key(name: str, d: int) -> tuple | None:
-    from symbolic.canonical import canonical_key
-    from symbolic.families import FAMILIES
+    from symbolic.catalogue.families import FAMILIES
+    from symbolic.symmetry.canonical import canonical_key
 
     fam = FAMILIES[name]
     try:
@@ -149,9 +149,9 @@ def _family_key(name: str, d: int) -> tuple | None:
 def name_point(spec: str, values: list, d: int) -> str | None:
     """The catalogue family whose point at ``d`` is this point (up to the normaliser of
     its fixed space), or None."""
-    from symbolic.canonical import canonical_key
-    from symbolic.families import FAMILIES
-    from symbolic.groups import parse_isotropy
+    from symbolic.catalogue.families import FAMILIES
+    from symbolic.symmetry.canonical import canonical_key
+    from symbolic.symmetry.groups import parse_isotropy
 
     space = parse_isotropy(spec)
     key = canonical_key(space, [float(v) for v in values], decimals=7)
@@ -200,7 +200,7 @@ class MinimumGroup:
         if c is None:
             from fractions import Fraction
 
-            from symbolic.formatting import exact_value
+            from symbolic.core.formatting import exact_value
 
             return exact_value(self.loss) > Fraction(1, 10**10)
         if c is None or c.classification != "minimum" or c.loss is None:
@@ -330,11 +330,11 @@ class CensusSummary:
 def census_match(spec: str, values: list, d: int, *, digits: int = 30,
                  cache: dict | None = None) -> tuple[int | None, int]:
     """Position of this point among the isolated points of ``relusym census`` of its
-    fixed space at ``d`` (``symbolic.census.census``; None: the census did not find it),
+    fixed space at ``d`` (``symbolic.critical.census.census``; None: the census did not find it),
     and the number of points of that census. ``cache`` keeps censuses by isotropy."""
-    from symbolic.canonical import canonical_key
-    from symbolic.census import census
-    from symbolic.groups import parse_isotropy
+    from symbolic.critical.census import census
+    from symbolic.symmetry.canonical import canonical_key
+    from symbolic.symmetry.groups import parse_isotropy
 
     space = parse_isotropy(spec)
     cache = {} if cache is None else cache
@@ -355,8 +355,8 @@ def summarise(results: list[dict], *, k: int, d: int, protocol: Any, seed: int,
     """Group ``gd-run`` records by the refined point, certify and name each group.
     ``identify_census``: a point outside the catalogue is looked up in the census of its
     fixed space (:func:`census_match`; costly: a full census per isotropy)."""
-    from symbolic.canonical import canonical_key
-    from symbolic.groups import parse_isotropy
+    from symbolic.symmetry.canonical import canonical_key
+    from symbolic.symmetry.groups import parse_isotropy
 
     n = len(results)
     groups: dict[tuple, MinimumGroup] = {}
@@ -388,12 +388,12 @@ def summarise(results: list[dict], *, k: int, d: int, protocol: Any, seed: int,
                               f"at d = {d}") if pos is not None else \
                 f"NEW: not among the {total} points of relusym census Fix({g.isotropy})"
         if certify:
-            from symbolic.certify import certify_point
+            from symbolic.spectra.certify import certify_point
 
             g.certificate = certify_point(g.isotropy, g.params, d, dps=max(digits, 30))
             c = g.certificate
             if c.verdict == "proved" and c.loss is not None:
-                from symbolic.formatting import enclosure
+                from symbolic.core.formatting import enclosure
 
                 g.loss_enclosure = enclosure(c.loss, 20, nonnegative=True)
                 if not c.loss > 0:  # the enclosure reaches 0: the loss is 0 to the digits

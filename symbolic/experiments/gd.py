@@ -19,10 +19,10 @@ from their MATLAB code (``ItaySafran/OneLayerGDconvergence`` at commit
   half the step size;
 * a run "ends at a bad minimum" when ``L >= 1e-3`` (``bad_minima_value_bound``).
 
-The gradient is :mod:`symbolic.model`'s full-matrix numpy gradient: the closed form
-(``symbolic.model._pair_data`` and ``symbolic.kernel.kernel_grad``) is evaluated
+The gradient is :mod:`symbolic.loss.model`'s full-matrix numpy gradient: the closed form
+(``symbolic.loss.model._pair_data`` and ``symbolic.loss.kernel.kernel_grad``) is evaluated
 directly on float64 arrays, the input being validated once per run instead of once per
-step (:func:`fast_gradient`; equal to :func:`symbolic.model.gradient` bit for bit, checked
+step (:func:`fast_gradient`; equal to :func:`symbolic.loss.model.gradient` bit for bit, checked
 in the tests). Other optimisers: ``"adam"`` (Kingma--Ba, on the exact gradient) and
 ``"sgd"`` (online mini-batch SGD: each step draws ``batch`` fresh inputs
 ``x ~ N(0, I_d)`` and follows the sampled gradient, an unbiased estimate of the
@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.experiments.stats import check_sizes
 
 __all__ = ["Protocol", "SAFRAN_SHAMIR", "OPTIMIZERS", "INITS", "initial_point", "fast_gradient",
@@ -127,17 +127,17 @@ def initial_point(rng: np.random.Generator, k: int, d: int, init: str) -> np.nda
 
 
 class _Grad:
-    """:func:`symbolic.model.gradient` (numpy backend) without the per-call validation."""
+    """:func:`symbolic.loss.model.gradient` (numpy backend) without the per-call validation."""
 
     def __init__(self, k: int, d: int) -> None:
-        from symbolic.backends import get_backend
+        from symbolic.core.backends import get_backend
 
         self.be = get_backend("numpy")
         self.V = np.eye(d)
         self.sign = np.array([1.0] * k + [-1.0] * d)[None, :]
 
     def __call__(self, W: np.ndarray) -> np.ndarray:
-        from symbolic import kernel, model
+        from symbolic.loss import kernel, model
 
         U = np.concatenate([W, self.V], axis=0)
         A, B, C, G, _ = model._pair_data(self.be, W, U)
@@ -147,13 +147,13 @@ class _Grad:
 
 def fast_gradient(W: Any) -> np.ndarray:
     """``dL/dW`` at ``W`` (target ``I_d``), the same numbers as
-    ``symbolic.model.gradient(W)``; the input is validated once."""
-    from symbolic.backends import get_backend
-    from symbolic.model import as_matrix
+    ``symbolic.loss.model.gradient(W)``; the input is validated once."""
+    from symbolic.core.backends import get_backend
+    from symbolic.loss.model import as_matrix
 
     Wm = as_matrix(W, get_backend("numpy"), "W")
     if np.any(np.all(Wm == 0, axis=1)):
-        from symbolic.errors import NonDifferentiableError
+        from symbolic.core.errors import NonDifferentiableError
 
         raise NonDifferentiableError("a row of W is zero: the loss is not differentiable")
     return _Grad(*Wm.shape)(Wm)
@@ -274,7 +274,7 @@ def gd_run_task(task: dict) -> dict:
     k, d = int(task["k"]), int(task["d"])
     p = Protocol.from_json(task["protocol"])
     res = train(k, d, p, seed=task["seed"], run=task["run"])
-    from symbolic.model import loss
+    from symbolic.loss.model import loss
 
     out: dict[str, Any] = {
         "k": k, "d": d, "seed": task["seed"], "run": task["run"],
@@ -300,14 +300,14 @@ def gd_census(k: int, d: int, runs: int, protocol: Protocol = SAFRAN_SHAMIR, *,
     lines, kind ``gd-run``) and summarise: :class:`symbolic.experiments.classify.CensusSummary`.
 
     ``executor``: any :class:`concurrent.futures.Executor` (otherwise one from
-    :func:`symbolic.parallel.make_executor` with ``workers`` / ``scheduler``, shut down
+    :func:`symbolic.numerics.parallel.make_executor` with ``workers`` / ``scheduler``, shut down
     at the end). ``resume``: keep the runs already in ``out`` (same experiment only).
     ``identify_census``: look up every end point outside the catalogue in ``relusym
     census`` of its fixed space (slow: one full census per isotropy)."""
     import tempfile
 
     from symbolic.experiments.classify import summarise
-    from symbolic.parallel import make_executor, read_journal, run_tasks
+    from symbolic.numerics.parallel import make_executor, read_journal, run_tasks
 
     check_sizes(k, d, runs)
     tasks = census_tasks(k, d, runs, protocol, seed=seed, digits=digits)

@@ -108,7 +108,7 @@ def report_section(quick: bool = True, out_dir: Path | None = None):
     Wilson intervals) and least symmetry breaking (isotropy of every spurious minimum
     reached). ``quick``: k = 8 and 9 with 40 runs each (under a minute on one core);
     otherwise k = 6..12 with 300 runs each on local processes."""
-    from symbolic.claims import Claim, Figure, Section, Table
+    from symbolic.core.claims import Claim, Figure, Section, Table
     from symbolic.experiments.gd import gd_census
 
     t0 = time.perf_counter()
@@ -157,7 +157,7 @@ def report_section(quick: bool = True, out_dir: Path | None = None):
     sec.claims.append(Claim(
         "Every end point is a certified critical point, named from the catalogue or as a "
         "census point",
-        "relusym (Krawczyk certificate, symbolic.certify)",
+        "relusym (Krawczyk certificate, symbolic.spectra.certify)",
         f"{sum(len(s.groups) for s in sums.values())} distinct end points, "
         f"{len(uncert)} not proved; names: "
         + ", ".join(sorted({g.name for s in sums.values() for g in s.groups})),

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["wilson_interval", "interval_text", "check_sizes"]
 

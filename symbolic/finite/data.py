@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["Dataset", "DEFAULT_DENOMINATOR", "random_dataset", "dataset_from_rows"]
 
@@ -106,7 +106,7 @@ def random_dataset(n: int, d0: int, *, seed: int | np.random.Generator = 0,
 
 def dataset_from_rows(X: list[list], y: list | None = None) -> Dataset:
     """A data set from exact numbers (ints, Fractions, decimal strings) given row by row."""
-    from symbolic.parsing import parse_number
+    from symbolic.core.parsing import parse_number
 
     rows = [[Fraction(parse_number(v, "data")) for v in row] for row in X]
     if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):

@@ -35,7 +35,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.finite.data import Dataset
 
 __all__ = ["Layer", "Network", "Forward", "init_params", "forward", "forward_float",

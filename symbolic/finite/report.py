@@ -8,7 +8,7 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from symbolic.claims import Claim, Figure, Section, Table
+from symbolic.core.claims import Claim, Figure, Section, Table
 from symbolic.finite.sampling import enumerate_regions_1d, sample_config, wilson
 from symbolic.finite.transition import grid_tasks, plot_transition, run_grid
 

@@ -31,7 +31,8 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
+from symbolic.core.formatting import round_outward
 from symbolic.finite.data import Dataset, random_dataset
 from symbolic.finite.network import (
     Layer,
@@ -50,7 +51,6 @@ from symbolic.finite.regions import (
     step_patterns,
     zero_loss_in_region,
 )
-from symbolic.formatting import round_outward
 
 __all__ = ["ConfigResult", "sample_config", "wilson", "enumerate_regions_1d", "MODES",
            "EnumerationResult"]

@@ -13,7 +13,7 @@ same sampling (:func:`symbolic.finite.sampling.sample_config`, ``mode="volume"``
 exact rational data and parameters and the exact rank, on smaller grids by default.
 
 Each grid cell is one task run on a ``concurrent.futures`` executor through
-:mod:`symbolic.parallel` (in-process, local processes or Dask); results stream as JSON
+:mod:`symbolic.numerics.parallel` (in-process, local processes or Dask); results stream as JSON
 lines into a journal, so an interrupted sweep resumes with the finished cells skipped.
 """
 
@@ -27,7 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 
 __all__ = ["grid_tasks", "run_task", "run_grid", "plot_transition", "PAPER_GRIDS"]
 
@@ -73,15 +73,15 @@ def run_grid(tasks: list[dict[str, Any]], *, workers: int = 1, scheduler: str | 
              fn: Callable = run_task) -> Iterator[dict]:
     """Yield the result of every task (finished journal entries first when resuming),
     each new result appended to ``journal`` as one JSON line as soon as it exists
-    (:func:`symbolic.parallel.run_tasks`; a temporary journal when None).
+    (:func:`symbolic.numerics.parallel.run_tasks`; a temporary journal when None).
 
     ``executor``: any ``concurrent.futures.Executor``; otherwise
-    :func:`symbolic.parallel.make_executor` (``workers = 1``: this process; more: local
+    :func:`symbolic.numerics.parallel.make_executor` (``workers = 1``: this process; more: local
     processes; ``scheduler``: Dask distributed). ``progress``: a tqdm bar (None: when
     stderr is a terminal)."""
     import tempfile
 
-    from symbolic.parallel import make_executor, run_tasks
+    from symbolic.numerics.parallel import make_executor, run_tasks
 
     show = bool(progress) or (progress is None and sys.stderr.isatty())
     own = executor is None

@@ -1,7 +1,7 @@
 r"""The over-parameterization table: how a ``k = d`` family continues into ``k = d + m``.
 
-For a catalogued family (:mod:`symbolic.families`) at dimension ``d`` the point ``W``
-is certified at ``k = d`` (:func:`symbolic.certify.certify_point`: Krawczyk box and
+For a catalogued family (:mod:`symbolic.catalogue.families`) at dimension ``d`` the point ``W``
+is certified at ``k = d`` (:func:`symbolic.spectra.certify.certify_point`: Krawczyk box and
 eigenvalue enclosures) and continued into ``k = d + m`` in three ways:
 
 * **split** of one row of block ``a`` into ``m + 1`` pieces (a simplex of critical
@@ -17,7 +17,7 @@ eigenvalue enclosures) and continued into ``k = d + m`` in three ways:
 
 Optionally (``census=True``) the fixed space ``Fix(H; m)`` (the isotropy with one
 row-only block of ``m`` identical extra neurons, e.g. ``d-1,1;1``) is searched with
-:func:`symbolic.census.census` for isolated spurious minima at ``k = d + m``.
+:func:`symbolic.critical.census.census` for isolated spurious minima at ``k = d + m``.
 """
 
 from __future__ import annotations
@@ -27,17 +27,17 @@ from typing import Any
 
 import numpy as np
 
-from symbolic import model
-from symbolic.errors import RelusymError
-from symbolic.families import family as _family
-from symbolic.formatting import enclosure
-from symbolic.groups import parse_d
+from symbolic.catalogue.families import family as _family
+from symbolic.core.errors import RelusymError
+from symbolic.core.formatting import enclosure
+from symbolic.loss import model
 from symbolic.overparam.split import (
     certify_split,
     descent_directions,
     row_orbits,
     split_point,
 )
+from symbolic.symmetry.groups import parse_d
 
 __all__ = ["Row", "OverparamResult", "overparam", "fixed_space_census"]
 
@@ -109,7 +109,7 @@ def overparam(name: str, d: Any, m: int, *, digits: int = 30, census: bool = Fal
                            "(it builds full (d+m) d square Hessians)")
     if not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 4:
         raise RelusymError(f"m = {m!r}: use an integer number of extra neurons 1..4")
-    from symbolic.certify import certify_point
+    from symbolic.spectra.certify import certify_point
 
     space = fam.space
     vals = fam.seed_values if dd == fam.seed_d else fam.point(dd, digits=digits + 10)
@@ -198,11 +198,11 @@ def _type(sc) -> str:
 def fixed_space_census(name: str, d: int, m: int, *, starts: int = 100, digits: int = 20
                        ) -> list[dict]:
     """Isolated critical points of ``Fix(H; m)`` (``m`` identical extra neurons) at ``d``
-    with loss ``> 0``, by :func:`symbolic.census.census`: kind, index, loss and the
+    with loss ``> 0``, by :func:`symbolic.critical.census.census`: kind, index, loss and the
     Frobenius distance of the first ``d`` rows to the family's point (a search, not
     a proof of completeness)."""
-    from symbolic.census import census
-    from symbolic.groups import parse_isotropy
+    from symbolic.critical.census import census
+    from symbolic.symmetry.groups import parse_isotropy
 
     fam = _family(name, warn=False)
     label = f"{fam.isotropy};{m}"

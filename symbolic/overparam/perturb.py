@@ -3,7 +3,7 @@ r"""Perturbed targets ``V = I_d + t E``: follow a critical point in ``t`` and wa
 Source: Arjevani and Field (NeurIPS 2022), abstract: "for a fixed number of neurons
 and inputs, the spectral results remain true under symmetry breaking perturbation
 of the target". A symmetry-breaking ``E`` leaves no fixed space to reduce to, so the
-point is followed in the full matrix model (:mod:`symbolic.model`) by Newton's
+point is followed in the full matrix model (:mod:`symbolic.loss.model`) by Newton's
 method on ``grad_W L(W; V_t) = 0`` (mpmath, small ``d``), continued from the
 previous ``t``. The implicit function theorem makes the branch ``W(t)`` analytic
 while ``H(t) = nabla^2 L`` is nonsingular, and its eigenvalues move continuously,
@@ -24,8 +24,8 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from symbolic import model
-from symbolic.errors import ConvergenceError, RelusymError
+from symbolic.core.errors import ConvergenceError, RelusymError
+from symbolic.loss import model
 from symbolic.overparam.split import split_point, splitting_matrix
 
 __all__ = ["perturbation", "newton_full", "SweepPoint", "sweep"]
@@ -54,7 +54,7 @@ def newton_full(W0: Any, V: Any, *, dps: int = 30, maxiter: int = 30) -> np.ndar
     solves with the float64 Hessian (Newton with iterative refinement: every step
     gains about ``16 - log10 cond(H)`` digits, far cheaper than an mpmath LU).
     Converged when the largest gradient entry and the last step are below
-    ``10^-(dps - 5)``; otherwise :class:`~symbolic.errors.ConvergenceError`.
+    ``10^-(dps - 5)``; otherwise :class:`~symbolic.core.errors.ConvergenceError`.
     """
     mp = mpmath.MPContext()
     mp.dps = dps + 5

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symbolic.claims import Claim, Figure, Section, Table
+from symbolic.core.claims import Claim, Figure, Section, Table
 
 __all__ = ["report_section", "SOURCE", "SPURIOUS", "annihilation_rows", "perturbation_rows"]
 
@@ -35,7 +35,7 @@ def perturbation_rows(d: int = 8, ts=None, *, family: str = "spurious-d-1,1",
                       kind: str = "random", seed: int = 0, dps: int = 25,
                       max_dt: float = 0.005):
     """The sweep of :func:`symbolic.overparam.perturb.sweep` from the family's point."""
-    from symbolic.families import family as _family
+    from symbolic.catalogue.families import family as _family
     from symbolic.overparam.perturb import perturbation, sweep
 
     ts = ts if ts is not None else ["0", "0.02", "0.04", "0.06", "0.08", "0.1"]

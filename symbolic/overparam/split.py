@@ -81,52 +81,11 @@ from typing import Any
 
 import numpy as np
 
-from symbolic import model
-from symbolic.errors import RelusymError
+from symbolic.loss import model
+from symbolic.loss.splitting import split_point
 
 __all__ = ["split_point", "splitting_matrix", "split_inertia", "descent_directions",
            "SplitCertificate", "certify_split", "rayleigh_bound", "row_orbits"]
-
-
-def _lambdas(lambdas: Any, m: int | None = None) -> list:
-    """Split weights: a number ``lam`` (pieces ``lam, (1 - lam)/m, ...``) or a list."""
-    from symbolic.parsing import parse_number
-    if isinstance(lambdas, (list, tuple)):
-        lam = [Fraction(parse_number(x, "lambda")) if isinstance(x, str) else x
-               for x in lambdas]
-    else:
-        x = Fraction(parse_number(lambdas, "lambda")) if isinstance(lambdas, str) else lambdas
-        mm = 1 if m is None else m
-        lam = [x] + [(1 - x) / mm] * mm
-    if len(lam) < 2:
-        raise RelusymError("a split needs at least two pieces")
-    if any(not x > 0 for x in lam):
-        raise RelusymError(f"split weights must be positive (zero weights give zero rows, "
-                           f"where the loss is not differentiable), got {lambdas!r}")
-    if abs(sum(lam) - 1) > 1e-12 * len(lam):
-        raise RelusymError(f"split weights must add up to 1, got {lambdas!r}")
-    return lam
-
-
-def split_point(W: Any, i: int, lambdas: Any, m: int | None = None) -> np.ndarray:
-    """Row ``i`` of ``W`` replaced by ``lambda_0 w_i`` and the pieces ``lambda_r w_i``
-    appended as rows ``k, ..., k + m - 1`` (object array; entries keep their type)."""
-    from symbolic.parsing import parse_number
-
-    Wm = np.array(W, dtype=object)
-    for idx, x in np.ndenumerate(Wm):
-        if isinstance(x, str):  # decimal strings: exact rationals
-            Wm[idx] = Fraction(parse_number(x, f"W[{idx[0]},{idx[1]}]"))
-    k = Wm.shape[0]
-    if not 0 <= i < k:
-        raise RelusymError(f"row {i} does not exist (W has {k} rows)")
-    lam = _lambdas(lambdas, m)
-    out = np.empty((k + len(lam) - 1, Wm.shape[1]), dtype=object)
-    out[:k] = Wm
-    out[i] = [lam[0] * x for x in Wm[i]]
-    for r, lr in enumerate(lam[1:]):
-        out[k + r] = [lr * x for x in Wm[i]]
-    return out
 
 
 def splitting_matrix(W: Any, i: int, V: Any = None, *, backend: str = "numpy",
@@ -142,7 +101,7 @@ def splitting_matrix(W: Any, i: int, V: Any = None, *, backend: str = "numpy",
 
 
 def _half(backend: str, dps: int):
-    from symbolic.backends import get_backend
+    from symbolic.core.backends import get_backend
 
     be = get_backend(backend, dps=dps)
     with be.context():
@@ -236,7 +195,7 @@ class SplitCertificate:
     ``verdict``: ``"proved"`` (the inertia below is rigorous), or ``"unknown"`` with the
     ``reason``. ``index`` = negative eigenvalues at ``k + m`` (counted with
     multiplicity), ``nullity`` = zero eigenvalues, from the certified inertia at ``k``
-    (:func:`symbolic.certify.certify_point`) and the certified inertia of ``M_i``
+    (:func:`symbolic.spectra.certify.certify_point`) and the certified inertia of ``M_i``
     (interval enclosures of its eigenvalues at the certified box).
     """
 
@@ -260,19 +219,19 @@ class SplitCertificate:
 def certify_split(cert, space, d: int, i: int, m: int, *, dps: int = 40) -> SplitCertificate:
     """Certified inertia of the split of row ``i`` into ``m + 1`` pieces.
 
-    ``cert``: a :class:`~symbolic.certify.Certificate` of the point at ``k`` with
+    ``cert``: a :class:`~symbolic.spectra.certify.Certificate` of the point at ``k`` with
     verdict ``proved`` and a classification (every Hessian eigenvalue enclosure
     excludes 0, so the nullity at ``k`` is 0). ``M_i`` is evaluated in interval
     arithmetic on the certified box (so it encloses ``M_i`` at the true critical
     point); its eigenvalues are enclosed with
-    :func:`symbolic.certify.enclose_eigenvalues`. ``M_i`` has the exact eigenvalue
+    :func:`symbolic.spectra.certify.enclose_eigenvalues`. ``M_i`` has the exact eigenvalue
     0 (eigenvector ``w_i``); the inertia is proved when exactly one enclosure
     contains 0 (it holds that eigenvalue, the enclosures being disjoint) and the
     others exclude it.
     """
     import flint
 
-    from symbolic.certify import enclose_eigenvalues
+    from symbolic.spectra.certify import enclose_eigenvalues
 
     if cert.verdict != "proved" or cert.index is None:
         return SplitCertificate("unknown", f"the point at k is not certified: {cert.reason}",

@@ -5,7 +5,7 @@
 * :mod:`symbolic.report.builtin` -- built-in sections (Hessian spectra, agreement of
   spectra to ``O(d^{-1/2})``, fractional critical dimensions, loss series);
 * :mod:`symbolic.report.sections` -- collecting every section, built-in and from
-  :data:`symbolic.claims.SECTION_PROVIDERS`, fault-tolerant, on an executor;
+  :data:`symbolic.core.claims.SECTION_PROVIDERS`, fault-tolerant, on an executor;
 * :mod:`symbolic.report.papers` -- the seed papers and which section belongs to which;
 * :mod:`symbolic.report.document` -- the dictionary and its formats (JSON, Markdown,
   self-contained HTML, LaTeX, PDF).

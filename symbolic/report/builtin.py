@@ -1,10 +1,11 @@
 r"""The report's built-in sections: what the k = d machinery reproduces by itself.
 
 * :func:`hessian_section` -- Arjevani & Field, NeurIPS 2020: the Hessian spectrum at
-  the global minimum (closed forms in ``d``, :func:`symbolic.spectrum.global_minimum_spectrum`)
-  and at the spurious ``d-1,1`` minimum (certified, :func:`symbolic.certify.certify_point`)
+  the global minimum (closed forms in ``d``,
+  :func:`symbolic.spectra.spectrum.global_minimum_spectrum`)
+  and at the spurious ``d-1,1`` minimum (certified, :func:`symbolic.spectra.certify.certify_point`)
   with multiplicities; ``dk - O(d)`` eigenvalues stay ``O(1)`` and ``Theta(d)`` grow
-  linearly in ``d`` (isotypic spectra along the family, :mod:`symbolic.spectrum`).
+  linearly in ``d`` (isotypic spectra along the family, :mod:`symbolic.spectra.spectrum`).
 * :func:`agreement_section` -- NeurIPS 2021: the spectra at spurious minima and at the
   global minimum coincide to ``O(d^{-1/2})``. Distance used (a Hausdorff distance of
   the sets of distinct eigenvalues, relative for the large ones):
@@ -16,17 +17,17 @@ r"""The report's built-in sections: what the k = d machinery reproduces by itsel
   ``lambda`` over the family's spectrum, ``mu`` over the global minimum's closed forms.
   The claim holds when ``log delta`` falls with slope ``<= -1/2`` in ``log d``.
 * :func:`transition_section` -- NeurIPS 2021: the fractional ``d`` where families turn
-  from saddles into minima (:func:`symbolic.transition.find_transition`, certified on
+  from saddles into minima (:func:`symbolic.critical.transition.find_transition`, certified on
   both sides).
 * :func:`loss_section` -- Physica D 2021: the loss along the families against ``d``,
-  with the exact series in ``eps = d^{-1/2}`` (:func:`symbolic.series.family_series`);
+  with the exact series in ``eps = d^{-1/2}`` (:func:`symbolic.asymptotics.series.family_series`);
   ``d L -> 1/2 - 2/pi^2`` for ``d-1,1`` and ``L -> 1/2 - 1/pi`` for the hidden
   ``Delta S_d`` family (``shared/research/papers.md``), and the truncated series
   reproduces the computed loss with an error of the predicted order.
 
 Every function has the provider signature ``(quick=True, out_dir=None, d=10)`` and
-returns a :class:`symbolic.claims.Section`; numbers are decimal strings, enclosures
-rounded outward (:func:`symbolic.formatting.enclosure`).
+returns a :class:`symbolic.core.claims.Section`; numbers are decimal strings, enclosures
+rounded outward (:func:`symbolic.core.formatting.enclosure`).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from symbolic.claims import Claim, Equation, Section, Table
-from symbolic.formatting import decimal, enclosure, latex_interval
+from symbolic.core.claims import Claim, Equation, Section, Table
+from symbolic.core.formatting import decimal, enclosure, latex_interval
 
 __all__ = ["hessian_section", "agreement_section", "transition_section", "loss_section",
            "quick_grid", "eps_of", "spectrum_distance", "large_eigenvalue_census", "fit_slope",
@@ -78,11 +79,11 @@ _POINTS: dict[str, dict[int, tuple]] = {}
 
 def _point(name: str, d: int) -> tuple:
     """The family's critical point at integer ``d`` (30 digits): continued in ``d``
-    (:func:`symbolic.track.track`) from the nearest point already computed below ``d``
+    (:func:`symbolic.numerics.track.track`) from the nearest point already computed below ``d``
     (or from the catalogue's seed), so a grid of dimensions costs one sweep."""
-    from symbolic.errors import RelusymError
-    from symbolic.families import family
-    from symbolic.track import track
+    from symbolic.catalogue.families import family
+    from symbolic.core.errors import RelusymError
+    from symbolic.numerics.track import track
 
     known = _POINTS.setdefault(name, {})
     if d in known:
@@ -104,8 +105,8 @@ def _point(name: str, d: int) -> tuple:
 @lru_cache(maxsize=64)
 def _spectrum(name: str, d: int) -> tuple:
     """``((value, multiplicity, irrep), ...)`` sorted, at ``_DPS`` digits."""
-    from symbolic.families import family
-    from symbolic.spectrum import spectrum
+    from symbolic.catalogue.families import family
+    from symbolic.spectra.spectrum import spectrum
 
     s = spectrum(family(name).space, list(_point(name, d)), d, dps=_DPS)
     return tuple((e.value, e.multiplicity, e.irrep) for e in s.eigenvalues)
@@ -113,14 +114,14 @@ def _spectrum(name: str, d: int) -> tuple:
 
 @lru_cache(maxsize=1)
 def _global_closed_forms() -> list:
-    from symbolic.spectrum import global_minimum_spectrum
+    from symbolic.spectra.spectrum import global_minimum_spectrum
 
     return global_minimum_spectrum()
 
 
 @lru_cache(maxsize=64)
 def _global_spectrum(d: int) -> list:
-    from symbolic.groups import D_SYMBOL
+    from symbolic.symmetry.groups import D_SYMBOL
 
     out = []
     with mpmath.workdps(_DPS):
@@ -172,11 +173,12 @@ def hessian_section(quick: bool = True, out_dir: Path | None = None, d: Any = 10
     """The Hessian spectrum at the global and at the spurious ``d-1,1`` minimum."""
     import numpy as np
 
-    from symbolic import model, plots
-    from symbolic.certify import certify_point
+    from symbolic.catalogue.families import family
+    from symbolic.export import plots
     from symbolic.export.latex import closed_form_latex
-    from symbolic.families import family
-    from symbolic.groups import D_SYMBOL
+    from symbolic.loss import model
+    from symbolic.spectra.certify import certify_point
+    from symbolic.symmetry.groups import D_SYMBOL
 
     t0 = time.perf_counter()
     out = _out(out_dir)
@@ -341,11 +343,12 @@ def hessian_section(quick: bool = True, out_dir: Path | None = None, d: Any = 10
 
 
 def _eigen_series(sec: Section, out: Path, grid: list[int], order: int = 2) -> None:
-    """Exact eigenvalue series of the d-1,1 family (:func:`symbolic.series.family_eigenvalues`)
+    """Exact eigenvalue series of the d-1,1 family
+    (:func:`symbolic.asymptotics.series.family_eigenvalues`)
     against the isotypic spectrum along the family: the equations, a figure, a claim."""
-    from symbolic import plots
+    from symbolic.asymptotics.series import evaluate_truncated, family_eigenvalues
+    from symbolic.export import plots
     from symbolic.export.latex import series_align, series_text
-    from symbolic.series import evaluate_truncated, family_eigenvalues
 
     _, ev = family_eigenvalues("spurious-d-1,1", order)
     dmax = grid[-1]
@@ -400,7 +403,7 @@ def agreement_curve(name: str, grid: list[int]) -> list:
 
 def agreement_section(quick: bool = True, out_dir: Path | None = None, d: Any = 10) -> Section:
     """Spectra at spurious and global minima coincide to ``O(d^{-1/2})``."""
-    from symbolic import plots
+    from symbolic.export import plots
 
     t0 = time.perf_counter()
     out = _out(out_dir)
@@ -449,10 +452,10 @@ TRANSITION_FAMILIES = ["spurious-d-1,1", "bounded-d"]
 def transition_curve(name: str, label: str, ds: list, start: list, d0: Any) -> list:
     """Smallest eigenvalue of the block ``label`` along the family at real ``ds``
     (Newton continued from ``start`` at ``d0``)."""
-    from symbolic.families import family
-    from symbolic.reduced import ReducedSystem
-    from symbolic.series import newton_point
-    from symbolic.transition import block_min_eigenvalue
+    from symbolic.asymptotics.series import newton_point
+    from symbolic.catalogue.families import family
+    from symbolic.critical.transition import block_min_eigenvalue
+    from symbolic.systems.reduced import ReducedSystem
 
     space = family(name).space
     R = ReducedSystem(space)
@@ -471,8 +474,8 @@ def transition_curve(name: str, label: str, ds: list, start: list, d0: Any) -> l
 def transition_section(quick: bool = True, out_dir: Path | None = None,
                        d: Any = 10) -> Section:
     """The fractional ``d`` where families turn from saddles into minima."""
-    from symbolic import plots
-    from symbolic.transition import find_transition
+    from symbolic.critical.transition import find_transition
+    from symbolic.export import plots
 
     t0 = time.perf_counter()
     out = _out(out_dir)
@@ -551,10 +554,10 @@ LEADING = {"spurious-d-1,1": (2, sp.Rational(1, 2) - 2 / sp.pi**2),
 
 def family_loss(name: str, d: int) -> Any:
     """The reduced loss (mpmath, ``_DPS + 10`` digits plus the guard digits of
-    :func:`symbolic.spectrum.guard_digits`) at the family's point at ``d``."""
-    from symbolic.families import family
-    from symbolic.solve import system_for
-    from symbolic.spectrum import guard_digits
+    :func:`symbolic.spectra.spectrum.guard_digits`) at the family's point at ``d``."""
+    from symbolic.catalogue.families import family
+    from symbolic.numerics.solve import system_for
+    from symbolic.spectra.spectrum import guard_digits
 
     f = family(name)
     # the reduced loss sums O(d^2) terms that cancel to O(1/d): guard digits as for spectra
@@ -563,9 +566,9 @@ def family_loss(name: str, d: int) -> Any:
 
 def loss_section(quick: bool = True, out_dir: Path | None = None, d: Any = 10) -> Section:
     """Loss along the families with exact series in ``eps = d^{-1/2}``."""
-    from symbolic import plots
+    from symbolic.asymptotics.series import evaluate_truncated, family_series
+    from symbolic.export import plots
     from symbolic.export.latex import pi_latex, series_align, series_text
-    from symbolic.series import evaluate_truncated, family_series
 
     t0 = time.perf_counter()
     out = _out(out_dir)

@@ -2,9 +2,9 @@
 
 :func:`build_report` returns one JSON-ready dictionary (strings, ints, booleans
 only): the catalogue (``families``, as before), ``sections`` (built-in and
-:data:`symbolic.claims.SECTION_PROVIDERS`, see :mod:`symbolic.report.sections`) and a
+:data:`symbolic.core.claims.SECTION_PROVIDERS`, see :mod:`symbolic.report.sections`) and a
 ``summary`` of the verdicts. :func:`write_report` writes ``report.json`` (through
-:mod:`symbolic.schema`, kind ``"report"``), ``report.md``, ``report.html``
+:mod:`symbolic.core.schema`, kind ``"report"``), ``report.md``, ``report.html``
 (self-contained), ``report.tex`` and, when ``pdflatex`` is installed, ``report.pdf``
 (the log's ``Overfull \\hbox`` warnings are counted into ``rep["latex"]``).
 """
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from symbolic.errors import RelusymError
+from symbolic.core.errors import RelusymError
 from symbolic.report.table import build_table, families_section, prepare_out_dir
 
 __all__ = ["build_report", "write_report", "markdown", "latex", "html", "compile_pdf",
@@ -57,7 +57,7 @@ def build_report(d: Any = 10, *, digits: int = 30, families: list[str] | None = 
 
         out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(
             prefix="relusym-report-"))
-        from symbolic.groups import parse_d
+        from symbolic.symmetry.groups import parse_d
 
         secs += collect_sections(parse_d(d), quick=quick,
                                  out_dir=out, specs=providers, workers=workers,
@@ -134,7 +134,7 @@ def write_report(rep: dict, out_dir: str | Path, *, pdf: bool = False) -> list[P
     """Write ``report.json`` (schema kind ``"report"``), ``report.md``, ``report.html``
     and ``report.tex`` into ``out_dir``; with ``pdf`` also compile ``report.pdf``
     (when pdflatex is installed; the outcome is stored in ``rep["latex"]``)."""
-    from symbolic.schema import dumps
+    from symbolic.core.schema import dumps
 
     p = prepare_out_dir(out_dir)
     full = _complete(rep)

@@ -84,7 +84,7 @@ KNOWN_PROVIDERS: dict[str, tuple[str, str]] = {
     "symbolic.overparam": ("Annihilation of spurious minima by added neurons",
                            "annihilation-2022"),
     "symbolic.arcs": ("Tangency arcs: hidden versus found minima", "hidden-2023"),
-    "symbolic.series": ("Series in d^(-1/2)", "physd-2021"),
+    "symbolic.asymptotics.series": ("Series in d^(-1/2)", "physd-2021"),
     "symbolic.experiments": ("Gradient-descent census against Safran-Shamir",
                              "safran-shamir-2018"),
     "symbolic.finite": ("Activation regions and the rank phase transition", "mild-2024"),

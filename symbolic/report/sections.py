@@ -2,7 +2,7 @@
 
 A provider is a ``"module:function"`` string; it is called as
 ``function(quick=..., out_dir=Path)`` (built-ins also get ``d=``) and returns a
-:class:`symbolic.claims.Section`. A provider that cannot be imported, raises, or
+:class:`symbolic.core.claims.Section`. A provider that cannot be imported, raises, or
 returns something else never stops the report: its section appears with one claim
 of verdict ``"unknown"`` and the reason. Sections run on a
 :class:`concurrent.futures.Executor` (processes when ``workers > 1``), each finished
@@ -22,7 +22,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from symbolic.claims import SECTION_PROVIDERS, Claim, Section, overall_verdict
+from symbolic.core.claims import SECTION_PROVIDERS, Claim, Section, overall_verdict
 
 __all__ = ["providers", "run_provider", "section_json", "collect_sections", "slug"]
 
@@ -33,7 +33,7 @@ def slug(spec: str) -> str:
 
 
 def providers(include_builtin: bool = True, extra: list[str] | None = None) -> list[str]:
-    """Built-in providers, then :data:`symbolic.claims.SECTION_PROVIDERS`, then ``extra``
+    """Built-in providers, then :data:`symbolic.core.claims.SECTION_PROVIDERS`, then ``extra``
     (duplicates dropped, order kept)."""
     from symbolic.report.builtin import BUILTIN
 

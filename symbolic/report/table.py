@@ -1,13 +1,13 @@
 """The report's catalogue table: every catalogued family at one d, certified.
 
-For each family of :mod:`symbolic.families` the report follows the branch from its
-seed to the requested ``d`` (:mod:`symbolic.track`), certifies the point
-(:mod:`symbolic.certify`: existence and uniqueness in a box, rigorous loss and
+For each family of :mod:`symbolic.catalogue.families` the report follows the branch from its
+seed to the requested ``d`` (:mod:`symbolic.numerics.track`), certifies the point
+(:mod:`symbolic.spectra.certify`: existence and uniqueness in a box, rigorous loss and
 eigenvalue enclosures, minimum or saddle with its index), lists the lowest
-Hessian eigenvalues with multiplicities (:mod:`symbolic.spectrum`), and, for the
+Hessian eigenvalues with multiplicities (:mod:`symbolic.spectra.spectrum`), and, for the
 families with an exact expansion, the loss series in ``eps = d^{-1/2}``
-(:mod:`symbolic.series`) and the fractional ``d`` where the family changes type
-(:mod:`symbolic.transition`). Output: JSON, Markdown and LaTeX.
+(:mod:`symbolic.asymptotics.series`) and the fractional ``d`` where the family changes type
+(:mod:`symbolic.critical.transition`). Output: JSON, Markdown and LaTeX.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from symbolic.errors import RelusymError
-from symbolic.formatting import decimal, enclosure, latex_interval, loss_decimal
-from symbolic.groups import parse_d
+from symbolic.core.errors import RelusymError
+from symbolic.core.formatting import decimal, enclosure, latex_interval, loss_decimal
+from symbolic.symmetry.groups import parse_d
 
 __all__ = ["build_table", "families_section", "prepare_out_dir", "loss_cell",
            "TABLE_DIGITS", "MAX_SERIES_ORDER"]
@@ -40,14 +40,14 @@ def build_table(d: Any = 10, *, digits: int = 30, families: list[str] | None = N
                  log=print) -> dict:
     """Compute the report (a JSON-ready dict).
 
-    Every enclosure is rounded outward (:func:`symbolic.formatting.enclosure`); the
+    Every enclosure is rounded outward (:func:`symbolic.core.formatting.enclosure`); the
     loss enclosure is intersected with ``[0, oo)`` (a loss is ``>= 0``) and the point
     value ``loss`` is ``"0"`` when the enclosure reaches 0 (never a negative loss).
     A family that fails gets ``"error"`` (why) and the report goes on;
     ``out["failed"]`` counts them."""
-    from symbolic.certify import certify_point
-    from symbolic.families import FAMILIES, family
-    from symbolic.spectrum import spectrum
+    from symbolic.catalogue.families import FAMILIES, family
+    from symbolic.spectra.certify import certify_point
+    from symbolic.spectra.spectrum import spectrum
 
     dd = parse_d(d)
     names = families or list(FAMILIES)
@@ -96,7 +96,7 @@ def build_table(d: Any = 10, *, digits: int = 30, families: list[str] | None = N
             continue
         if name in SERIES_NAMES and series_order:
             try:
-                from symbolic.series import family_series
+                from symbolic.asymptotics.series import family_series
 
                 s = family_series(SERIES_NAMES[name], order=series_order, fit=False,
                                   progress=False)
@@ -114,7 +114,7 @@ def build_table(d: Any = 10, *, digits: int = 30, families: list[str] | None = N
                            e["certificate"]["verdict"] == "proved")
     if transitions:
         try:
-            from symbolic.transition import find_transition
+            from symbolic.critical.transition import find_transition
 
             out["transitions"] = []
             for fam in ("spurious-d-1,1", "bounded-d"):
@@ -140,8 +140,8 @@ def _idx(i):
 def _loss_ball(space, vals, d, digits):
     """A rigorous arb enclosure of the reduced loss at the exact point ``vals``."""
 
-    from symbolic.backends import ArbBackend, to_arb
-    from symbolic.solve import system_for
+    from symbolic.core.backends import ArbBackend, to_arb
+    from symbolic.numerics.solve import system_for
 
     be = ArbBackend(prec=int((digits + 30) * 3.33) + 64)
     with be.context():
@@ -184,12 +184,12 @@ FULL_DPS = 60
 
 def full_matrix_loss(e: dict, d: Any, dps: int = FULL_DPS):
     """The loss of the family's point (the JSON parameters, exact decimals) from the full
-    ``k x d`` matrix by :func:`symbolic.model.loss` (mpmath): independent of the
+    ``k x d`` matrix by :func:`symbolic.loss.model.loss` (mpmath): independent of the
     reduced system and of the certificate. ``None`` unless ``d`` is an integer <= 40."""
     import mpmath
 
-    from symbolic import model
-    from symbolic.groups import parse_isotropy
+    from symbolic.loss import model
+    from symbolic.symmetry.groups import parse_isotropy
 
     dd = parse_d(d)
     if not isinstance(dd, int) or dd > 40 or "params" not in e:
@@ -207,7 +207,7 @@ def families_section(rep: dict) -> dict:
     """The catalogue as a report section (JSON, :func:`symbolic.report.sections.section_json`):
     one claim per family -- its type at ``d`` (certified) and its certified loss
     enclosure, cross-checked against the full-matrix loss -- and the table."""
-    from symbolic.claims import Claim, Section, Table
+    from symbolic.core.claims import Claim, Section, Table
     from symbolic.report.builtin import PAPER_2021
     from symbolic.report.sections import section_json
 

@@ -1,0 +1,1 @@
+"""Layer 8, asymptotics: Puiseux series of families in eps = d^(-1/2)."""

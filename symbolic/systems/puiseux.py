@@ -1,0 +1,1326 @@
+r"""Exact truncated Laurent series in ``eps = d^{-1/2}`` and a series backend.
+
+Source: DESIGN.md section 4. A family of critical points expands in powers of
+``eps = d^{-1/2}``. This module supplies the arithmetic to expand the reduced
+equations (:mod:`symbolic.systems.reduced`) along such a family *exactly*:
+
+* :class:`PiField` -- the coefficient field ``Q(pi)`` (rational functions of
+  ``pi`` with rational coefficients): a python-flint ``fmpq_poly`` numerator over
+  a denominator kept as an exponent vector over monic irreducible polynomials
+  (a memo table: ``pi``, ``pi - 2``, ...), so products and sums compute no gcd;
+  common factors are cancelled once per output coefficient (:meth:`PiField.reduced`,
+  the canonical form). Zero tests are exact; signs are decided by arb ball
+  evaluation (rigorous).
+* :class:`Series` -- ``sum_{j >= v} c_j eps^j + O(eps^prec)``, coefficients in
+  ``Q(pi)``, with precision tracking (``prec`` may be infinite for exact
+  polynomials, e.g. ``d = eps^{-2}``). Products of Laurent series lose absolute
+  precision (a term ``eps^{-4}`` times ``O(eps^N)`` is ``O(eps^{N-4})``); the
+  tracked ``prec`` says exactly how far a result is known.
+* ``sqrt``, ``atan`` and ``atan2`` of series by their own Taylor expansions
+  (``atan(x) = x - x^3/3 + ...``; an angle near 0, pi/2 or pi is written
+  ``atan2(S, C)`` with the small ratio inside ``atan``): no call to sympy's
+  ``series`` (whose wrong-result reports are listed in
+  ``research/peers_tools.md`` 2.3).
+* :class:`SeriesBackend` -- a backend (:mod:`symbolic.core.backends`) whose numbers
+  are :class:`Series`, so the one description of the kernel
+  (:mod:`symbolic.loss.kernel`) and of the reduced system is evaluated on series;
+  :func:`evaluate_reduced` sums the expanded invariants of
+  :mod:`symbolic.systems.reduced` this way (the reference route; the fast one, from the
+  pair types, is :mod:`symbolic.systems.reduced_series`).
+
+No class-wide state: a series carries its own precision (operations that need one
+for an exact argument take ``prec``), and an element of ``Q(pi)(sqrt q)`` carries
+its ``q`` (square roots take the allowed extension as ``ext``).
+
+Limitation (raised as :class:`FieldExtensionError`, never silently wrong): the
+square root of a leading coefficient that is not a square in ``Q(pi)``, and an
+angle whose limit is not ``0``, ``pi/2`` or ``pi``, would need a larger
+coefficient field.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from operator import add as _add
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from flint import arb, ctx, fmpq, fmpq_poly
+
+from symbolic.core.backends import Backend
+from symbolic.core.errors import RelusymError
+
+__all__ = [
+    "PiField",
+    "Quad",
+    "coerce_coefficient",
+    "squarefree_rational_part",
+    "Series",
+    "SeriesBackend",
+    "FieldExtensionError",
+    "SeriesPrecisionError",
+    "PI",
+    "eps_series",
+    "poly_d_series",
+    "atan2_series",
+    "solve_series",
+    "evaluate_reduced",
+]
+
+INF = math.inf
+
+
+
+
+def _rigorous_sign(x) -> int:
+    """The exact sign of a nonzero-or-zero exact number ``x`` (with ``is_zero`` and
+    ``to_arb(prec)``): arb enclosures at doubling precision until one excludes 0."""
+    if x.is_zero():
+        return 0
+    prec = 64
+    while prec < 100000:
+        v = x.to_arb(prec)
+        if v > 0:
+            return 1
+        if v < 0:
+            return -1
+        prec *= 2
+    raise RelusymError("sign undecided")  # pragma: no cover
+
+class FieldExtensionError(RelusymError):
+    """A coefficient outside ``Q(pi)`` would be needed (e.g. an irrational square root)."""
+
+
+class SeriesPrecisionError(RelusymError):
+    """A series is zero to its known precision where a nonzero leading term is needed."""
+
+
+# --------------------------------------------------------------------- Q(pi)
+_FACTORS: list = []        # monic irreducible denominators met so far (index 0: pi)
+_FACTOR_INDEX: dict = {}   # their coefficient tuples -> index
+_ROOTS: list = []          # the root of each linear factor (None otherwise)
+_POW: dict = {}            # (index, m) -> factor^m
+_DEN: dict = {}            # exponent tuple -> denominator polynomial
+_COF: dict = {}            # (exponents, lcm exponents) -> cofactor polynomial
+
+
+def _factor_index(f: fmpq_poly) -> int:
+    """Index of the monic irreducible ``f`` in the factor table (appended if new).
+
+    The table is a memo (append-only; an element's value never depends on it), which
+    lets denominators be exponent vectors: products add them, sums take maxima, and
+    no gcd is computed in the arithmetic (normalisation happens once, in
+    :meth:`PiField.reduced`)."""
+    key = tuple(str(c) for c in f.coeffs())
+    k = _FACTOR_INDEX.get(key)
+    if k is None:
+        k = len(_FACTORS)
+        _FACTORS.append(f)
+        _ROOTS.append(-f[0] if f.degree() == 1 else None)
+        _FACTOR_INDEX[key] = k
+    return k
+
+
+_factor_index(fmpq_poly([0, 1]))  # pi
+
+
+def _fpow(k: int, m: int) -> fmpq_poly:
+    out = _POW.get((k, m))
+    if out is None:
+        out = _FACTORS[k] ** m
+        _POW[(k, m)] = out
+    return out
+
+
+def _den_poly(e: tuple) -> fmpq_poly:
+    out = _DEN.get(e)
+    if out is None:
+        out = fmpq_poly([1])
+        for k, m in enumerate(e):
+            if m:
+                out = out * _fpow(k, m)
+        _DEN[e] = out
+    return out
+
+
+def _emax(a: tuple, b: tuple) -> tuple:
+    if a == b or not b:
+        return a
+    if not a:
+        return b
+    la, lb = len(a), len(b)
+    if la == lb:
+        return tuple(map(max, a, b))
+    if la < lb:
+        a, b, la, lb = b, a, lb, la
+    return tuple(map(max, a[:lb], b)) + a[lb:]
+
+
+def _eadd(a: tuple, b: tuple) -> tuple:
+    if not b:
+        return a
+    if not a:
+        return b
+    la, lb = len(a), len(b)
+    if la == lb:
+        return tuple(map(_add, a, b))
+    if la < lb:
+        a, b, la, lb = b, a, lb, la
+    return tuple(map(_add, a[:lb], b)) + a[lb:]
+
+
+def _cofactor(e: tuple, to: tuple) -> fmpq_poly:
+    key = (e, to)
+    out = _COF.get(key)
+    if out is None:
+        out = fmpq_poly([1])
+        for k, m in enumerate(to):
+            lo = e[k] if k < len(e) else 0
+            if m > lo:
+                out = out * _fpow(k, m - lo)
+        _COF[key] = out
+    return out
+
+
+def _trim(e: tuple) -> tuple:
+    n = len(e)
+    while n and not e[n - 1]:
+        n -= 1
+    return e[:n] if n != len(e) else e
+
+
+def _split_den(den: fmpq_poly) -> tuple[fmpq, tuple]:
+    """``den = c * prod f_k^e_k`` over the factor table: ``(c, e)``."""
+    c, facs = den.factor()
+    e: list = []
+    for f, m in facs:
+        lc = f.leading_coefficient()
+        if lc != 1:  # factors are monic already; keep the constant exact otherwise
+            c = c * lc ** m
+            f = f / lc
+        k = _factor_index(_exact(f))
+        if len(e) <= k:
+            e += [0] * (k + 1 - len(e))
+        e[k] += m
+    return fmpq(c) if not isinstance(c, fmpq) else c, _trim(tuple(e))
+
+
+class PiField:
+    """An element ``num(pi) / den(pi)`` of ``Q(pi)``.
+
+    The denominator is a product of powers of monic irreducible polynomials (an
+    exponent vector ``e`` over a factor table, so that arithmetic needs no gcd);
+    ``reduced()`` cancels common factors (canonical form: no factor of the
+    denominator divides ``num``). ``den`` is the denominator polynomial.
+    """
+
+    __slots__ = ("num", "e")
+
+    def __init__(self, num: Any, den: Any = None, _normal: bool = False):
+        num = num if isinstance(num, fmpq_poly) else fmpq_poly([_q(num)])
+        if den is None:
+            self.num, self.e = num, ()
+            return
+        den = den if isinstance(den, fmpq_poly) else fmpq_poly([_q(den)])
+        if den.is_zero():
+            raise ZeroDivisionError("division by zero in Q(pi)")
+        if num.is_zero():
+            self.num, self.e = num, ()
+            return
+        c, e = _split_den(den)
+        self.num, self.e = num / c, e
+        if not _normal:
+            r = self.reduced()
+            self.num, self.e = r.num, r.e
+
+    @staticmethod
+    def _new(num: fmpq_poly, e: tuple) -> PiField:
+        out = PiField.__new__(PiField)
+        out.num = num
+        out.e = e if not num.is_zero() else ()
+        return out
+
+    @property
+    def den(self) -> fmpq_poly:
+        return _den_poly(self.e)
+
+    # construction
+    @staticmethod
+    def pi() -> PiField:
+        return PiField._new(fmpq_poly([0, 1]), ())
+
+    @staticmethod
+    def coerce(x: Any) -> PiField:
+        if isinstance(x, PiField):
+            return x
+        if isinstance(x, (int, Fraction, fmpq, sp.Rational)):
+            return PiField._new(fmpq_poly([_q(x)]), ())
+        if isinstance(x, sp.Basic):
+            return PiField.from_sympy(x)
+        raise TypeError(f"cannot convert {x!r} to Q(pi)")
+
+    @staticmethod
+    def from_sympy(e: Any) -> PiField:
+        e = sp.sympify(e)
+        t = sp.Symbol("_pi_")
+        num, den = sp.fraction(sp.cancel(e.subs(sp.pi, t)))
+        try:
+            pn = sp.Poly(num, t, domain="QQ")
+            pd = sp.Poly(den, t, domain="QQ")
+        except sp.PolificationFailed as exc:  # pragma: no cover - defensive
+            raise FieldExtensionError(f"{e} is not in Q(pi)") from exc
+        if pn.free_symbols - {t} or pd.free_symbols - {t}:
+            raise FieldExtensionError(f"{e} is not in Q(pi)")
+        to = lambda p: fmpq_poly([_q(c) for c in reversed(p.all_coeffs())])  # noqa: E731
+        return PiField(to(pn), to(pd))
+
+    # arithmetic (no gcd: denominators are exponent vectors)
+    def __add__(self, o):
+        if not isinstance(o, PiField):
+            if isinstance(o, Quad):
+                return NotImplemented
+            o = PiField.coerce(o)
+        if o.num.is_zero():
+            return self
+        if self.num.is_zero():
+            return o
+        if self.e == o.e:
+            return PiField._new(self.num + o.num, self.e)
+        e = _emax(self.e, o.e)
+        return PiField._new(self.num * _cofactor(self.e, e) + o.num * _cofactor(o.e, e), e)
+
+    def reduced(self) -> PiField:
+        """Canonical form: common factors of numerator and denominator cancelled
+        (divisibility by a linear factor ``x - a`` is tested by evaluating at ``a``)."""
+        if not self.e:
+            return self
+        num = self.num
+        if num.is_zero():
+            return ZERO
+        e = list(self.e)
+        changed = False
+        for k, m in enumerate(e):
+            if not m:
+                continue
+            f = _FACTORS[k]
+            root = _ROOTS[k]
+            while m:
+                if k == 0:
+                    if num[0] != 0:
+                        break
+                    num = num.right_shift(1)
+                elif root is not None:
+                    if num(root) != 0:
+                        break
+                    num = divmod(num, f)[0]
+                else:
+                    q, r = divmod(num, f)
+                    if not r.is_zero():
+                        break
+                    num = q
+                m -= 1
+                changed = True
+            e[k] = m
+        if not changed:
+            return self
+        return PiField._new(num, _trim(tuple(e)))
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return PiField._new(-self.num, self.e)
+
+    def __sub__(self, o):
+        if isinstance(o, Quad):
+            return NotImplemented
+        return self + (-PiField.coerce(o))
+
+    def __rsub__(self, o):
+        return PiField.coerce(o) - self
+
+    def __mul__(self, o):
+        if not isinstance(o, PiField):
+            if isinstance(o, Quad):
+                return NotImplemented
+            o = PiField.coerce(o)
+        if self.num.is_zero() or o.num.is_zero():
+            return ZERO
+        return PiField._new(self.num * o.num, _eadd(self.e, o.e))
+
+    __rmul__ = __mul__
+
+    def inverse(self) -> PiField:
+        if self.is_zero():
+            raise ZeroDivisionError("division by zero in Q(pi)")
+        c, m = _split_den(self.num)  # num = c prod f^m
+        n = max(len(m), len(self.e))
+        top = fmpq_poly([1])
+        e = []
+        for k in range(n):
+            a = self.e[k] if k < len(self.e) else 0
+            b = m[k] if k < len(m) else 0
+            if a > b:
+                top = top * _fpow(k, a - b)
+                e.append(0)
+            else:
+                e.append(b - a)
+        return PiField._new(top / c, _trim(tuple(e)))
+
+    def __truediv__(self, o):
+        if isinstance(o, Quad):
+            return NotImplemented
+        return self * PiField.coerce(o).inverse()
+
+    def __rtruediv__(self, o):
+        return PiField.coerce(o) * self.inverse()
+
+    def __pow__(self, n: int):
+        if n < 0:
+            return self.inverse() ** (-n)
+        return PiField._new(self.num ** n, tuple(m * n for m in self.e))
+
+    def __eq__(self, o):
+        if isinstance(o, Quad):
+            return o == self
+        try:
+            o = PiField.coerce(o)
+        except TypeError:
+            return NotImplemented
+        if self.e == o.e:
+            return self.num == o.num
+        e = _emax(self.e, o.e)
+        return self.num * _cofactor(self.e, e) == o.num * _cofactor(o.e, e)
+
+    def __hash__(self):
+        r = self.reduced()
+        return hash((str(r.num), str(r.den)))
+
+    def is_zero(self) -> bool:
+        return self.num.is_zero()
+
+    def num_is_zero(self) -> bool:
+        return self.num.is_zero()
+
+    # analysis
+    def to_arb(self, prec: int = 128) -> arb:
+        with ctx.workprec(prec):
+            p = arb.pi()
+            return _horner(self.num, p) / _horner(self.den, p)
+
+    def sign(self) -> int:
+        """The exact sign (rigorous: arb evaluation at increasing precision)."""
+        return _rigorous_sign(self)
+
+    def sqrt(self, ext: int | None = None) -> PiField | Quad:
+        """Square root (nonnegative; must lie in Q(pi), or in Q(pi)(sqrt(ext)) when the
+        square-free integer ``ext`` is given)."""
+        if self.is_zero():
+            return self
+        self = self.reduced()
+        if self.sign() < 0:
+            raise FieldExtensionError(f"square root of the negative number {self.to_sympy()}")
+        r = self._sqrt_or_none()
+        if r is None and ext is not None:
+            h = (self / ext)._sqrt_or_none()
+            if h is not None:
+                return Quad(PiField(0), h if h.sign() > 0 else -h, ext)
+        if r is None:
+            err = FieldExtensionError(
+                f"sqrt({self.to_sympy()}) is not in Q(pi); a larger coefficient field is needed")
+            err.radicand = self
+            raise err
+        return r
+
+    def _sqrt_or_none(self) -> PiField | None:
+        r = self.reduced()
+        if any(m % 2 for m in r.e):
+            return None
+        try:
+            n = r.num.sqrt()
+        except Exception:
+            return None
+        if n is None:
+            return None
+        out = PiField._new(_exact(n), tuple(m // 2 for m in r.e))
+        if out.sign() < 0:
+            out = -out
+        return out
+
+    def to_sympy(self) -> sp.Expr:
+        self = self.reduced()
+        t = sp.Symbol("_pi_")
+        den = self.den
+        num = sum(sp.Rational(int(c.p), int(c.q)) * t**i for i, c in enumerate(self.num.coeffs()))
+        dd = sum(sp.Rational(int(c.p), int(c.q)) * t**i for i, c in enumerate(den.coeffs()))
+        e = num / dd
+        if den.length() == 1 or all(c == 0 for c in den.coeffs()[:-1]):
+            e = sp.expand(e)  # denominator a power of pi: a Laurent polynomial in pi
+        else:
+            e = sp.factor(e)
+        return e.subs(t, sp.pi)
+
+    def __repr__(self):
+        return f"PiField({self.to_sympy()})"
+
+
+def _q(x) -> fmpq:
+    if isinstance(x, fmpq):
+        return x
+    if isinstance(x, int):
+        return fmpq(x)
+    if isinstance(x, Fraction):
+        return fmpq(x.numerator, x.denominator)
+    if isinstance(x, sp.Rational):
+        return fmpq(int(x.p), int(x.q))
+    raise TypeError(f"not a rational: {x!r}")
+
+
+def _exact(p: Any) -> fmpq_poly:
+    return p if isinstance(p, fmpq_poly) else fmpq_poly(p)
+
+
+def _horner(p: fmpq_poly, x: arb) -> arb:
+    out = arb(0)
+    for c in reversed(p.coeffs()):
+        out = out * x + arb(c)
+    return out
+
+
+class Quad:
+    """An element ``a + b sqrt(q)`` of ``Q(pi)(sqrt(q))`` (``a, b`` in Q(pi)).
+
+    ``qv`` (a square-free integer) is carried by every element (no global setting):
+    an expansion that needs it (e.g. ``sqrt(2)`` in the ``d-2,2`` family) passes it
+    explicitly (``ext`` arguments). Mixed arithmetic with :class:`PiField` returns
+    ``Quad``.
+    """
+
+    __slots__ = ("a", "b", "qv")
+
+    def __init__(self, a: Any, b: Any = 0, qv: int | None = None):
+        self.a = a if isinstance(a, PiField) else PiField.coerce(a)
+        self.b = b if isinstance(b, PiField) else PiField.coerce(b)
+        if qv is None and not self.b.is_zero():
+            raise ValueError("Quad with a nonzero sqrt part needs its field (qv)")
+        self.qv = qv
+
+    @staticmethod
+    def coerce(x: Any, ext: int | None = None) -> Quad:
+        if isinstance(x, Quad):
+            return x
+        if isinstance(x, sp.Basic) and ext is not None and x.has(sp.sqrt(ext)):
+            return Quad.from_sympy(x, ext)
+        return Quad(PiField.coerce(x), 0)
+
+    @staticmethod
+    def from_sympy(e: Any, q: int) -> Quad:
+        r = sp.sqrt(q)
+        e = sp.expand(sp.radsimp(sp.sympify(e)))
+        b = e.coeff(r)
+        a = sp.expand(e - b * r)
+        return Quad(PiField.from_sympy(a), PiField.from_sympy(b), q)
+
+    def _simple(self):
+        return self.a if self.b.is_zero() else self
+
+    def __add__(self, o):
+        o = Quad.coerce(o)
+        return Quad(self.a + o.a, self.b + o.b, self.qv or o.qv)._simple()
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Quad(-self.a, -self.b, self.qv)
+
+    def __sub__(self, o):
+        return self + (-Quad.coerce(o))
+
+    def __rsub__(self, o):
+        return Quad.coerce(o) - self
+
+    def __mul__(self, o):
+        o = Quad.coerce(o)
+        a = self.a * o.a
+        if not self.b.is_zero() and not o.b.is_zero():
+            a = a + self.b * o.b * (self.qv or o.qv)
+        b = self.a * o.b + self.b * o.a
+        return Quad(a, b, self.qv or o.qv)._simple()
+
+    __rmul__ = __mul__
+
+    def inverse(self):
+        if self.b.is_zero():
+            return self.a.inverse()
+        n = self.a * self.a - self.b * self.b * self.qv
+        ni = n.inverse()
+        return Quad(self.a * ni, -self.b * ni, self.qv)
+
+    def __truediv__(self, o):
+        return self * Quad.coerce(o).inverse()
+
+    def __rtruediv__(self, o):
+        return Quad.coerce(o) * self.inverse()
+
+    def __pow__(self, n: int):
+        out: Any = PiField(1)
+        base = self if n >= 0 else self.inverse()
+        for _ in range(abs(n)):
+            out = out * base
+        return out
+
+    def __eq__(self, o):
+        try:
+            o = Quad.coerce(o)
+        except TypeError:
+            return NotImplemented
+        return (self.a - o.a).is_zero() and (self.b - o.b).is_zero()
+
+    __hash__ = None
+
+    def is_zero(self) -> bool:
+        return self.a.is_zero() and self.b.is_zero()
+
+    num_is_zero = is_zero
+
+    def reduced(self):
+        return Quad(self.a.reduced(), self.b.reduced(), self.qv)
+
+    def to_arb(self, prec: int = 128) -> arb:
+        with ctx.workprec(prec):
+            return self.a.to_arb(prec) + self.b.to_arb(prec) * arb(self.qv).sqrt()
+
+    def sign(self) -> int:
+        """The exact sign (rigorous: arb evaluation at increasing precision)."""
+        return _rigorous_sign(self)
+
+    def sqrt(self):
+        if self.b.is_zero():
+            return self.a.sqrt()
+        # (x + y sqrt(q))^2 = a + b sqrt(q): x^2 = (a +- sqrt(a^2 - q b^2)) / 2
+        disc = self.a * self.a - self.b * self.b * self.qv
+        try:
+            r = disc.sqrt(self.qv)
+        except FieldExtensionError:
+            r = None
+        if r is not None:
+            for cand in ((self.a + r) / 2, (self.a - r) / 2):
+                try:
+                    x = cand.sqrt(self.qv)
+                except FieldExtensionError:
+                    continue
+                if x.is_zero():
+                    continue
+                out = Quad(x, self.b / (x * 2), self.qv)
+                if out.sign() < 0:
+                    out = -out
+                return out
+        raise FieldExtensionError(f"sqrt({self.to_sympy()}) is not in Q(pi, sqrt({self.qv}))")
+
+    def to_sympy(self) -> sp.Expr:
+        return self.a.to_sympy() + self.b.to_sympy() * sp.sqrt(self.qv)
+
+    def __repr__(self):
+        return f"Quad({self.to_sympy()})"
+
+
+def coerce_coefficient(x: Any, ext: int | None = None):
+    """A coefficient: PiField, or Quad when ``x`` involves ``sqrt(ext)``."""
+    if isinstance(x, (PiField, Quad)):
+        return x
+    if ext is not None and isinstance(x, sp.Basic) and x.has(sp.sqrt(ext)):
+        return Quad.from_sympy(x, ext)
+    return PiField.coerce(x)
+
+
+def squarefree_rational_part(c: PiField) -> int | None:
+    """For ``c = r s^2`` with ``r`` rational and ``s`` in Q(pi): the square-free integer
+    ``q`` with ``sqrt(c) = sqrt(q) * (element of Q(pi))``; None if there is none."""
+    c = c.reduced()  # monic denominator: the rational factor is num's leading coefficient
+    lc = c.num.leading_coefficient()
+    r = Fraction(int(lc.p) * int(lc.q), 1)  # same square class as p/q
+    n = abs(r.numerator)
+    q = 1
+    p = 2
+    while p * p <= n:
+        while n % (p * p) == 0:
+            n //= p * p
+        if n % p == 0:
+            q *= p
+            n //= p
+        p += 1
+    q *= n
+    if r < 0:
+        q = -q
+    if q in (0, 1):
+        return None
+    try:
+        (c / q).sqrt()
+    except FieldExtensionError:
+        return None
+    return q
+
+
+PI = PiField.pi()
+ZERO = PiField(0)
+ONE = PiField(1)
+
+
+# -------------------------------------------------------------------- series
+def _zero_coeff(x) -> bool:
+    return x.is_zero()
+
+
+class Series:
+    """``sum_i c[i] eps^(v + i) + O(eps^prec)`` with ``c[i]`` in ``Q(pi)``.
+
+    ``prec`` is an absolute order (``math.inf`` for an exact polynomial). The
+    coefficient list holds every term below ``prec`` (exact zeros included).
+    There is no global truncation order: a result is known to the precision its
+    operands allow, and the operations that need one for an exact argument
+    (``inverse``, ``sqrt``, ``atan_small``) take it as ``prec``.
+    """
+
+    __slots__ = ("v", "c", "prec")
+
+    def __init__(self, v: int, coeffs: list, prec: float = INF):
+        coeffs = [coerce_coefficient(x) for x in coeffs]
+        self._set(v, coeffs, prec)
+
+    def _set(self, v: int, coeffs: list, prec: float) -> None:
+        if prec != INF:
+            n = int(prec) - v
+            if n < len(coeffs):
+                coeffs = coeffs[: max(0, n)]
+        # strip leading exact zeros
+        i = 0
+        while i < len(coeffs) and coeffs[i].is_zero():
+            i += 1
+        if i:
+            coeffs = coeffs[i:]
+            v = v + i
+        # strip trailing zeros of exact series
+        if prec == INF:
+            while coeffs and coeffs[-1].is_zero():
+                coeffs.pop()
+        if not coeffs and prec != INF:
+            v = int(prec)
+        self.v, self.c, self.prec = v, coeffs, prec
+
+    @classmethod
+    def _make(cls, v: int, coeffs: list, prec: float = INF) -> Series:
+        """Internal constructor: ``coeffs`` are already field elements."""
+        out = cls.__new__(cls)
+        out._set(v, coeffs, prec)
+        return out
+
+    # constructors
+    @staticmethod
+    def const(x: Any) -> Series:
+        return Series._make(0, [coerce_coefficient(x)])
+
+    @staticmethod
+    def monomial(x: Any, k: int) -> Series:
+        return Series._make(k, [coerce_coefficient(x)])
+
+    @staticmethod
+    def coerce(x: Any) -> Series:
+        if isinstance(x, Series):
+            return x
+        return Series.const(x)
+
+    # queries
+    def is_exact_zero(self) -> bool:
+        return not self.c and self.prec == INF
+
+    def is_zero_to_prec(self) -> bool:
+        return not self.c
+
+    def nonzero_terms(self, lo: int, hi: int) -> tuple[list[tuple[int, PiField]], int]:
+        """``[(k, c_k)]`` for the nonzero coefficients with ``lo <= k <= hi`` that are
+        known (``k < prec``), and the highest order covered (``hi``, or ``prec - 1``
+        when the series is known to less): the one truncation every printer uses."""
+        out = []
+        for k in range(lo, hi + 1):
+            if k >= self.prec:
+                return out, k - 1
+            c = self.coeff(k)
+            if not c.is_zero():
+                out.append((k, c))
+        return out, hi
+
+    def coeff(self, k: int) -> PiField:
+        """Coefficient of ``eps^k`` (must be below ``prec``)."""
+        if k >= self.prec:
+            raise SeriesPrecisionError(
+                f"coefficient of eps^{k} unknown (series known to O(eps^{self.prec}))")
+        i = k - self.v
+        if i < 0 or i >= len(self.c):
+            return ZERO
+        return self.c[i]
+
+    def leading(self) -> PiField:
+        if not self.c:
+            raise SeriesPrecisionError("series is zero to its known precision")
+        return self.c[0]
+
+    def __eq__(self, o):
+        if isinstance(o, (int, Fraction)) and o == 0:
+            return self.is_exact_zero()
+        if isinstance(o, Series):
+            return self.v == o.v and self.prec == o.prec and self.c == o.c
+        return NotImplemented
+
+    __hash__ = None
+
+    # arithmetic
+    def __add__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        if not isinstance(o, Series):
+            o = Series.coerce(o)
+        if not o.c and o.prec == INF:
+            return self
+        if not self.c and self.prec == INF:
+            return o
+        v = min(self.v, o.v)
+        prec = min(self.prec, o.prec)
+        top = int(prec) if prec != INF else max(self.v + len(self.c), o.v + len(o.c))
+        n = max(0, top - v)
+        # copy the operand that starts first, add the other into it
+        a, b = (self, o) if self.v == v else (o, self)
+        out = a.c[:n]
+        if len(out) < n:
+            out += [ZERO] * (n - len(out))
+        off = b.v - v
+        lim = min(len(b.c), n - off)
+        bc = b.c
+        for i in range(max(0, lim)):
+            x = bc[i]
+            if not x.num_is_zero():
+                out[off + i] = out[off + i] + x
+        return Series._make(v, out, prec)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Series._make(self.v, [-x for x in self.c], self.prec)
+
+    def __sub__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return self + (-Series.coerce(o))
+
+    def __rsub__(self, o):
+        return Series.coerce(o) - self
+
+    def scale(self, x: Any) -> Series:
+        """``x * self`` for a field element (or rational) ``x``."""
+        x = coerce_coefficient(x)
+        if x.is_zero():
+            return Series._make(0, [])
+        return Series._make(self.v, [c * x for c in self.c], self.prec)
+
+    def __mul__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        if not isinstance(o, Series):
+            return self.scale(o)
+        if (not self.c and self.prec == INF) or (not o.c and o.prec == INF):
+            return Series._make(0, [])
+        v = self.v + o.v
+        prec = min(self.v + o.prec, o.v + self.prec)
+        n = (int(prec) - v) if prec != INF else len(self.c) + len(o.c) - 1
+        if n <= 0:
+            return Series._make(v, [], prec)
+        if _all_pifield(self.c) and _all_pifield(o.c):
+            return Series._make(v, _mul_pifield(self.c, o.c, n), prec)
+        out: list = [None] * n
+        oc = o.c
+        lo = len(oc)
+        for i, x in enumerate(self.c):
+            if i >= n:
+                break
+            if x.num_is_zero():
+                continue
+            for j in range(min(lo, n - i)):
+                y = oc[j]
+                if y.num_is_zero():
+                    continue
+                k = i + j
+                t = out[k]
+                out[k] = x * y if t is None else t + x * y
+        return Series._make(v, [ZERO if t is None else t.reduced() for t in out], prec)
+
+    __rmul__ = __mul__
+
+    def inverse(self, prec: float | None = None) -> Series:
+        """``1/self``; ``prec`` (absolute order) is needed for an exact non-monomial."""
+        if not self.c:
+            raise SeriesPrecisionError("division by a series that is zero to its known precision")
+        a0inv = self.c[0].inverse()
+        v = -self.v
+        p = self.prec - 2 * self.v
+        if prec is not None:
+            p = min(p, prec)
+        if p == INF and len(self.c) == 1:
+            return Series._make(v, [a0inv])
+        if p == INF:
+            raise SeriesPrecisionError("inverse of an exact series needs a precision")
+        n = int(p) - v
+        b: list = [ZERO] * max(0, n)
+        c = self.c
+        lc = len(c)
+        for k in range(n):
+            if k == 0:
+                b[0] = a0inv
+                continue
+            s = None
+            for i in range(1, min(k, lc - 1) + 1):
+                ci, bk = c[i], b[k - i]
+                if ci.num_is_zero() or bk.num_is_zero():
+                    continue
+                s = ci * bk if s is None else s + ci * bk
+            b[k] = ZERO if s is None else -(s * a0inv).reduced()
+        return Series._make(v, b, p)
+
+    def __truediv__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        if not isinstance(o, Series):
+            return self.scale(coerce_coefficient(o).inverse())
+        need = None
+        if o.prec == INF and len(o.c) > 1:
+            if self.prec == INF:
+                raise SeriesPrecisionError("quotient of exact series needs a precision")
+            need = self.prec - self.v - o.v
+        return self * o.inverse(need)
+
+    def __rtruediv__(self, o):
+        return Series.coerce(o) * self.inverse()
+
+    def __pow__(self, n: int):
+        if not isinstance(n, int):
+            raise TypeError("only integer powers of series")
+        if n < 0:
+            return self.inverse() ** (-n)
+        out = Series.const(1)
+        for _ in range(n):
+            out = out * self
+        return out
+
+    def shift(self, k: int) -> Series:
+        """Multiply by ``eps^k``."""
+        return Series._make(self.v + k, list(self.c), self.prec + k)
+
+    def truncate(self, prec: float) -> Series:
+        return Series._make(self.v, list(self.c), min(self.prec, prec))
+
+    def cap(self, prec: float) -> Series:
+        """Truncated at ``prec`` unless it is an exact monomial (or zero) below ``prec``,
+        which stays exact: exact zeros and exactly parallel rows (an exact point such as
+        the global minimum) are then recognised, and every other quantity has a finite
+        precision (so inverses, roots and angles need no further precision)."""
+        if self.prec == INF and len(self.c) <= 1 and self.v + len(self.c) <= prec:
+            return self
+        return self.truncate(prec)
+
+    def exact_part(self) -> Series:
+        """The known terms as an exact polynomial (the ``O(eps^prec)`` dropped)."""
+        return Series._make(self.v, list(self.c))
+
+    # functions
+    def _unit_part(self, prec: float | None = None) -> tuple[int, PiField, Series]:
+        """``self = a0 eps^v (1 + h)`` with ``h = O(eps)``."""
+        a0 = self.leading()
+        h = (self.scale(a0.inverse())).shift(-self.v) - 1
+        if prec is not None and prec != INF:
+            h = h.truncate(prec - self.v)
+        return self.v, a0, h
+
+    def sqrt(self, prec: float | None = None, ext: int | None = None) -> Series:
+        """Square root (leading coefficient positive); ``ext``: allow ``sqrt(ext)`` in the
+        coefficients; ``prec``: absolute order for an exact non-monomial argument."""
+        if self.is_exact_zero():
+            return self
+        v, a0, h = self._unit_part()
+        if v % 2:
+            raise FieldExtensionError("square root of a series of odd valuation (eps^(1/2) powers)")
+        r0 = a0.sqrt(ext)
+        # f^2 = self eps^-v: f_k = (c_k - sum_{0<i<k} f_i f_{k-i}) / (2 f_0)
+        rel = self.prec - v
+        if prec is not None and prec != INF:
+            rel = min(rel, prec - v // 2)
+        if rel == INF:
+            if len(self.c) == 1:
+                return Series._make(v // 2, [r0])
+            raise SeriesPrecisionError("square root of an exact series needs a precision")
+        n = int(rel)
+        f = _series_sqrt_coeffs(self.c, r0, n)
+        return Series._make(v // 2, f, v // 2 + n)
+
+    def atan_small(self, prec: float | None = None) -> Series:
+        """``atan(x)`` for ``x = O(eps)`` (odd Taylor series)."""
+        if self.is_exact_zero():
+            return self
+        if self.v < 1:
+            raise FieldExtensionError(
+                "atan of a series with a nonzero limit: the limit angle is outside "
+                "{0, pi/2, pi} and its value is not in Q(pi)")
+        p = self.prec if prec is None else min(prec, self.prec)
+        if p == INF:
+            raise SeriesPrecisionError("atan of an exact series needs a precision")
+        x = self.truncate(p)
+        # atan(x) = integral of x' / (1 + x^2)
+        dx = _derivative(x)
+        w = (dx * (x * x + 1).inverse(p)).truncate(p - 1)
+        return _integral(w)
+
+    def signum(self) -> int:
+        return self.leading().sign()
+
+    def to_sympy(self, eps: sp.Symbol) -> sp.Expr:
+        e = sum((x.to_sympy() * eps ** (self.v + i) for i, x in enumerate(self.c)), sp.S.Zero)
+        if self.prec != INF:
+            e = e + sp.O(eps ** int(self.prec))
+        return e
+
+    def __repr__(self):
+        terms = " + ".join(f"({x.to_sympy()})*eps^{self.v + i}" for i, x in enumerate(self.c)
+                           if not x.is_zero())
+        return f"Series({terms or '0'} + O(eps^{self.prec}))"
+
+
+def _all_pifield(cs: list) -> bool:
+    for x in cs:
+        if type(x) is not PiField:
+            return False
+    return True
+
+
+def _mul_pifield(ac: list, bc: list, n: int) -> list:
+    """The first ``n`` coefficients of the product of two coefficient lists in Q(pi):
+    numerators with equal denominators are summed first (one cofactor product per
+    distinct denominator and output coefficient), then reduced once."""
+    bl = [(y.num, y.e) for y in bc if True]
+    lb = len(bl)
+    out: list = [None] * n
+    for i, x in enumerate(ac):
+        if i >= n:
+            break
+        xn = x.num
+        if xn.is_zero():
+            continue
+        xe = x.e
+        for j in range(min(lb, n - i)):
+            yn, ye = bl[j]
+            if yn.is_zero():
+                continue
+            e = _eadd(xe, ye) if ye else xe
+            p = xn * yn
+            d = out[i + j]
+            if d is None:
+                out[i + j] = {e: p}
+            else:
+                q = d.get(e)
+                d[e] = p if q is None else q + p
+    res = []
+    for d in out:
+        if d is None:
+            res.append(ZERO)
+            continue
+        if len(d) == 1:
+            (e, num), = d.items()
+        else:
+            E = ()
+            for e in d:
+                E = _emax(E, e)
+            num = None
+            for e, q in d.items():
+                t = q if e == E else q * _cofactor(e, E)
+                num = t if num is None else num + t
+            e = E
+        res.append(PiField._new(num, e).reduced() if e else PiField._new(num, e))
+    return res
+
+
+def _series_sqrt_coeffs(c: list, r0, n: int) -> list:
+    """Coefficients of ``sqrt(c)`` for ``c[0] = r0^2`` (recurrence, O(n^2))."""
+    f = [r0]
+    inv2 = (r0 * 2).inverse()
+    for k in range(1, n):
+        s = c[k] if k < len(c) else ZERO
+        acc = None
+        for i in range(1, (k + 1) // 2):
+            t = f[i] * f[k - i]
+            acc = t if acc is None else acc + t
+        acc = ZERO if acc is None else acc * 2
+        if k % 2 == 0:
+            acc = acc + f[k // 2] * f[k // 2]
+        f.append(((s - acc) * inv2).reduced() if isinstance(s, PiField) else (s - acc) * inv2)
+    return f
+
+
+def _binom_half(k: int) -> Fraction:
+    out = Fraction(1)
+    for i in range(k):
+        out *= (Fraction(1, 2) - i) / (i + 1)
+    return out
+
+
+def _derivative(x: Series) -> Series:
+    """``d/deps`` of a series with ``v >= 1`` (precision one lower)."""
+    cs = [c * (x.v + i) for i, c in enumerate(x.c)]
+    return Series._make(x.v - 1, cs, x.prec - 1)
+
+
+def _integral(x: Series) -> Series:
+    """The antiderivative vanishing at ``eps = 0`` of a series with ``v >= 0``."""
+    if x.v < 0:
+        raise SeriesPrecisionError("integral of a Laurent series with a pole")
+    cs = [c * Fraction(1, x.v + i + 1) for i, c in enumerate(x.c)]
+    return Series._make(x.v + 1, cs, x.prec + 1)
+
+
+def _atan_coef(k: int) -> Fraction:
+    return Fraction(0) if k % 2 == 0 else Fraction((-1) ** (k // 2), k)
+
+
+def _power_series(h: Series, coef, prec: float | None = None) -> Series:
+    """``sum_k coef(k) h^k`` for ``h = O(eps)``, to ``min(prec, h.prec)``."""
+    if h.is_exact_zero():
+        return Series.const(coef(0))
+    if h.v < 1:
+        raise SeriesPrecisionError("power series of a series without positive valuation")
+    cap = h.prec if prec is None else min(prec, h.prec)
+    if cap == INF:
+        raise SeriesPrecisionError("an infinite expansion needs a precision")
+    h = h.truncate(cap)
+    kmax = int(cap) // h.v + 1
+    out = Series._make(0, [coerce_coefficient(coef(0))], cap)
+    term = Series.const(1)
+    for k in range(1, kmax + 1):
+        term = term * h
+        if term.v >= cap:
+            break
+        ck = coef(k)
+        if ck != 0:
+            out = out + term.scale(ck)
+    # the tail sum_{k > kmax} is O(eps^(kmax+1)) >= cap
+    return out.truncate(cap)
+
+
+def atan2_series(S: Series, C: Series, prec: float | None = None) -> Series:
+    """The angle ``atan2(S, C)`` in ``[0, pi]`` (``S >= 0``) of two series."""
+    if S.is_exact_zero():
+        if C.is_exact_zero():
+            raise SeriesPrecisionError("angle of a zero vector")
+        return Series.const(0) if C.signum() > 0 else Series.const(PI)
+    if C.is_exact_zero():
+        return Series.const(PI / 2)
+    if not S.c or not C.c:
+        raise SeriesPrecisionError("angle of series zero to their known precision")
+    if S.v > C.v:
+        t = (S / C).atan_small(prec)
+        return t if C.signum() > 0 else Series.const(PI) + t
+    if C.v > S.v:
+        return Series.const(PI / 2) - (C / S).atan_small(prec)
+    raise FieldExtensionError(
+        "an angle whose limit is not 0, pi/2 or pi (S and C of the same order)")
+
+
+def eps_series(exponent: int = -2) -> Series:
+    """``d = eps^{exponent}`` as an exact series (``d = eps^{-2}``)."""
+    return Series.monomial(1, exponent)
+
+
+def poly_d_series(coeffs_high_first) -> Series:
+    """A polynomial in ``d`` (rational coefficients, highest degree first) as an exact
+    series in ``eps`` (``d = eps^-2``)."""
+    cs = list(coeffs_high_first)
+    deg = len(cs) - 1
+    # d^j = eps^(-2j): the highest degree has the lowest valuation
+    out = [ZERO] * (2 * deg + 1)
+    for i, c in enumerate(cs):
+        j = deg - i
+        out[2 * deg - 2 * j] = coerce_coefficient(Fraction(c))
+    return Series._make(-2 * deg, out)
+
+
+# ------------------------------------------------------------------- backend
+class _Unused:
+    """Absorbs arithmetic; raises if its value is ever needed (unused bound of ``vq``)."""
+
+    radicand = None
+
+    def _self(self, *a):
+        return self
+
+    __add__ = __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = _self
+    __truediv__ = __rtruediv__ = __neg__ = _self
+
+
+class SeriesBackend(Backend):
+    """Backend whose numbers are :class:`Series` in ``eps`` (exact coefficients in Q(pi)).
+
+    ``cap``: the absolute order at which exact arguments of ``sqrt`` are expanded;
+    ``ext``: coefficients may involve ``sqrt(ext)`` (held by the backend object, never
+    by a class-wide setting)."""
+
+    name = "series"
+    exact = True
+
+    def __init__(self, cap: float = INF, ext: int | None = None):
+        self.cap = cap
+        self.ext = ext
+
+    def number(self, x):
+        if isinstance(x, Series):
+            return x
+        if isinstance(x, (PiField, Quad)):
+            return Series.const(x)
+        if isinstance(x, (int, Fraction, sp.Rational)):
+            return Series.const(x)
+        raise TypeError(f"cannot convert {x!r} to a series")
+
+    @property
+    def pi(self):
+        return Series.const(PI)
+
+    def sqrt(self, x):
+        if isinstance(x, np.ndarray):
+            # only the bound of vq (|x||y| of directions) is an array; vq ignores it
+            return _Unused()
+        x = Series.coerce(x)
+        try:
+            return x.sqrt(self.cap, self.ext)
+        except (FieldExtensionError, SeriesPrecisionError) as exc:
+            u = _Unused()  # only the unused bound of vq may take such roots
+            u.radicand = getattr(exc, "radicand", None)
+            return u
+
+    def angle(self, S, C, A, B):
+        if isinstance(S, _Unused):
+            err = FieldExtensionError("angle of a pair whose Gram root is not a series in eps "
+                                      "over the coefficient field")
+            err.radicand = S.radicand
+            raise err
+        return atan2_series(S, C, self.cap)
+
+    def vq(self, num, G, bound):
+        G = Series.coerce(G)
+        if G.is_exact_zero():
+            return np.full(np.shape(num), Series(0, []), dtype=object) \
+                if isinstance(num, np.ndarray) else Series(0, [])
+        inv = G.sqrt(self.cap, self.ext).inverse(self.cap)
+        if isinstance(num, np.ndarray):
+            out = np.empty(num.shape, dtype=object)
+            for idx in np.ndindex(num.shape):
+                out[idx] = Series.coerce(num[idx]) * inv
+            return out
+        return Series.coerce(num) * inv
+
+    def to_str(self, x, digits):
+        return repr(x)
+
+
+# --------------------------------------------------------- reduced systems
+def _poly_terms(R, syms):
+    """Polynomial form of every invariant of a ReducedSystem (memoised per system)."""
+    key = id(R)
+    cached = _POLY_TERMS.get(key)
+    if cached is not None and cached[0] is R:
+        return cached[1]
+    from symbolic.symmetry.groups import D_SYMBOL
+
+    gens = [*syms, D_SYMBOL]
+    out = []
+    for e in R._flat[1]:
+        e = sp.sympify(e)
+        if e == 0:
+            out.append([])
+            continue
+        p = sp.Poly(e, *gens, domain="QQ")
+        out.append([(m, PiField.coerce(c)) for m, c in p.terms()])
+    if len(_POLY_TERMS) > 64:
+        _POLY_TERMS.clear()
+    _POLY_TERMS[key] = (R, out)
+    return out
+
+
+_POLY_TERMS: dict = {}  # memo only: id(system) -> (system, terms)
+
+
+def evaluate_reduced(R, values: list, want: str, d_series: Series | None = None, *,
+                     cap: float | None = None, ext: int | None = None):
+    """Evaluate a :class:`~symbolic.systems.reduced.ReducedSystem` on series values, *expanded*:
+    every invariant is the sympy-expanded polynomial of :mod:`symbolic.systems.reduced`, summed
+    monomial by monomial. This is the original (slow) route, kept as the reference for
+    :mod:`symbolic.systems.reduced_series` (which evaluates the same functions from the pair
+    types with shared subexpressions).
+
+    ``values``: one :class:`Series` per argument symbol of ``R``; ``d = eps^{-2}``;
+    ``cap``: truncate the values at this absolute order; ``ext``: coefficients may
+    involve ``sqrt(ext)``. ``want`` in ``{"loss", "gradient", "hessian"}``. Returns a
+    Series (loss) or an object array of Series.
+    """
+    vals = [Series.coerce(v) for v in values]
+    if cap is None:
+        cap = min((v.prec for v in vals), default=INF)
+    else:
+        vals = [v.cap(cap) for v in vals]
+    be = SeriesBackend(cap, ext)
+    dd = d_series if d_series is not None else eps_series(-2)
+    terms = _poly_terms(R, R.arg_symbols)
+    gens = [*vals, dd]
+    powers: dict = {}
+
+    def pw(i, k):
+        if (i, k) not in powers:
+            powers[(i, k)] = gens[i] ** k if k > 1 else gens[i]
+        return powers[(i, k)]
+
+    flat = []
+    for tl in terms:
+        tot = Series(0, [])
+        for mono, c in tl:
+            t: Any = Series.const(c)
+            for i, k in enumerate(mono):
+                if k:
+                    t = t * pw(i, k)
+            tot = tot + t
+        flat.append(tot)
+    invs = R._unpack(be, flat)
+    return R._assemble(be, invs, dd, want)
+
+
+def solve_series(A: list, b: list) -> list[Series]:
+    """Solve ``A x = b`` over Laurent series (Gaussian elimination, exact coefficients).
+
+    The pivot of each column is the entry of least valuation (an exact nonzero
+    leading coefficient); precision losses are tracked by the arithmetic.
+    """
+    n = len(b)
+    M = [[Series.coerce(x) for x in row] + [Series.coerce(bb)]
+         for row, bb in zip(A, b, strict=True)]
+    for col in range(n):
+        cands = [r for r in range(col, n) if M[r][col].c]
+        if not cands:
+            raise SeriesPrecisionError("singular (or under-resolved) series matrix")
+        piv = min(cands, key=lambda r: M[r][col].v)
+        M[col], M[piv] = M[piv], M[col]
+        p = M[col][col]
+        need = None
+        if p.prec == INF and len(p.c) > 1:  # an exact pivot: invert to what the row needs
+            fin = [x.prec - x.v for x in M[col] if x.prec != INF and x.c]
+            if not fin:
+                raise SeriesPrecisionError("exact series system needs a precision")
+            need = max(fin) - p.v
+        inv = p.inverse(need)
+        M[col] = [x * inv for x in M[col]]
+        for r in range(n):
+            if r != col and not M[r][col].is_exact_zero():
+                f = M[r][col]
+                M[r] = [x - f * y for x, y in zip(M[r], M[col], strict=True)]
+    return [M[r][n] for r in range(n)]
