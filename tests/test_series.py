@@ -285,7 +285,7 @@ def test_pslq_crosscheck(d11):
     ds = sorted(sols)
     es = [1 / mp.sqrt(d) for d in ds]
     # d L -> c2 + c3 eps: extrapolate eps^-2 L to eps = 0
-    from symbolic.asymptotics.series import _extrapolate
+    from symbolic.asymptotics.profile import _extrapolate
 
     dl = _extrapolate(es, [R.loss(sols[d][0], d, dps=160) * d for d in ds])
     rel = mp.pslq([dl, 1, 1 / mp.pi**2], tol=mp.mpf(10) ** -18, maxcoeff=1000, maxsteps=10**5)

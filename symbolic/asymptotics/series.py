@@ -51,29 +51,58 @@ root forces it (detected and switched on automatically: ``d-2,2`` needs
 ``sqrt 2``), printed as sympy-parsable strings. Where a larger field would be
 needed the code raises :class:`~symbolic.systems.puiseux.FieldExtensionError` rather
 than fall back to floats.
+
+Modules: this one holds the engine (:class:`FamilySeries`, :func:`family_series`,
+:func:`family_eigenvalues`) and the results; the parts live beside it --
+:mod:`symbolic.asymptotics.specs` (family specifications),
+:mod:`symbolic.asymptotics.profile` (step 1 and the branch check),
+:mod:`symbolic.asymptotics.eigen` (eigenvalue series of a block, step 3),
+:mod:`symbolic.asymptotics.store` (JSON, disk cache, numeric values),
+:mod:`symbolic.asymptotics.printing` (LaTeX and text). Their public functions are
+re-exported here.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
-import mpmath
 import numpy as np
 import sympy as sp
-from flint import fmpq
 
+from symbolic.asymptotics.eigen import eigenvalue_series
+from symbolic.asymptotics.profile import (
+    _has_zero_row,
+    _leading_terms,
+    _limits,
+    _recognise,
+    check_branch,
+    fit_exponents,
+    fix_index,
+    newton_point,
+    numeric_profile,
+    track_to,
+    truncation_slopes,
+)
+from symbolic.asymptotics.specs import FamilySpec, custom_family, get_family, spec_from_family
+from symbolic.asymptotics.store import (
+    _cache_get,
+    _cache_put,
+    _coef_from_json,
+    _coef_to_json,
+    _series_from_json,
+    _series_to_json,
+    evaluate_truncated,
+    to_mpf,
+)
 from symbolic.core.errors import ConvergenceError, RelusymError
 from symbolic.symmetry.groups import FixedSpace, parse_isotropy
 from symbolic.systems.puiseux import (
     FieldExtensionError,
     PiField,
-    Quad,
     Series,
     SeriesPrecisionError,
-    coerce_coefficient,
     evaluate_reduced,
     solve_series,
     squarefree_rational_part,
@@ -103,356 +132,12 @@ __all__ = [
     "report_section",
     "latex_expansion",
     "custom_family",
+    "numeric_profile",
+    "fit_exponents",
+    "to_mpf",
 ]
 
 EPS = sp.Symbol("epsilon", positive=True)
-
-
-# ------------------------------------------------------------------ disk cache
-#: the modules whose source determines a series (cache invalidation)
-_SERIES_SOURCES = ("symbolic.asymptotics.series", "symbolic.systems.puiseux",
-                   "symbolic.systems.reduced_series",
-                   "symbolic.systems.reduced", "symbolic.symmetry.groups",
-                   "symbolic.symmetry.isotypic",
-                   "symbolic.spectra.spectrum", "symbolic.catalogue.families")
-
-
-def _cache_key(key: list) -> str:
-    import json
-
-    from symbolic.core.cache import source_fingerprint
-
-    return json.dumps([key, source_fingerprint(*_SERIES_SOURCES)], sort_keys=True,
-                      default=str)
-
-
-def _cache_get(key: list) -> Any:
-    """The cached JSON value for ``key`` (None: missing, disabled, foreign or corrupt):
-    :func:`symbolic.core.cache.read_entry`; strings and integers only, never evaluated."""
-    from symbolic.core.cache import read_entry
-
-    return read_entry("series", _cache_key(key))
-
-
-def _cache_put(key: list, value: Any) -> None:
-    """Store ``value`` (JSON) atomically: :func:`symbolic.core.cache.write_entry`."""
-    from symbolic.core.cache import write_entry
-
-    write_entry("series", _cache_key(key), value)
-
-
-def _coef_to_json(c: Any) -> Any:
-    """An exact coefficient as strings: ``[num coeffs, den coeffs]`` or, in Q(pi)(sqrt q),
-    ``{"q": q, "a": ..., "b": ...}``."""
-    if isinstance(c, Quad):
-        return {"q": c.qv, "a": _coef_to_json(c.a), "b": _coef_to_json(c.b)}
-    r = c.reduced()
-    return [[str(x) for x in r.num.coeffs()], [str(x) for x in r.den.coeffs()]]
-
-
-def _coef_from_json(j: Any) -> Any:
-    from flint import fmpq_poly
-
-    from symbolic.core.parsing import parse_number
-
-    if isinstance(j, dict):
-        q = int(j["q"])
-        return Quad(_coef_from_json(j["a"]), _coef_from_json(j["b"]), q)
-
-    def poly(cs):
-        out = []
-        for x in cs:
-            v = Fraction(parse_number(x, "cached coefficient"))
-            out.append(fmpq(v.numerator, v.denominator))
-        return fmpq_poly(out)
-
-    num, den = poly(j[0]), poly(j[1])
-    return PiField(num, den, True) if not num.is_zero() else PiField(0)
-
-
-def _series_to_json(t: Series) -> dict:
-    return {"v": t.v, "prec": None if t.prec == math.inf else int(t.prec),
-            "c": [_coef_to_json(c) for c in t.c]}
-
-
-def _series_from_json(j: dict) -> Series:
-    prec = math.inf if j["prec"] is None else int(j["prec"])
-    return Series._make(int(j["v"]), [_coef_from_json(c) for c in j["c"]], prec)
-
-
-# ------------------------------------------------------------------ families
-@dataclass(frozen=True)
-class FamilySpec:
-    """A family of critical points: a fixed space and a seed point at ``d0``.
-
-    Named families come from the one catalogue, :mod:`symbolic.catalogue.families`
-    (:func:`get_family`); :func:`custom_family` builds one from a user seed.
-    """
-
-    name: str
-    isotropy: str
-    d0: Any
-    seed: dict  # name -> value (decimal string or number)
-    description: str = ""
-    exact: dict | None = None  # exact closed-form point (independent of d), if known
-    sqrt_q: int | None = None  # coefficient field Q(pi)(sqrt(q)) if needed (else found)
-    fix_index: int | None = None  # Morse index on Fix(H) (None: taken from the seed)
-
-
-def custom_family(isotropy: str, start: dict, d0: Any, name: str = "custom") -> FamilySpec:
-    """A family defined by a seed point ``start`` (name -> value) of ``isotropy`` at ``d0``.
-
-    Values and ``d0`` are parsed exactly (:mod:`symbolic.core.parsing`); ``d0`` must be a
-    positive dimension the isotropy fits.
-    """
-    from symbolic.core.parsing import parse_number, parse_params
-    from symbolic.symmetry.groups import parse_d
-
-    space = parse_isotropy(isotropy)
-    vals = parse_params(start, list(space.names))
-    d0q = parse_number(d0, "d0")
-    if d0q <= 0:
-        raise RelusymError(f"d0 = {d0!r} must be positive")
-    d0q = parse_d(d0q)
-    space.check_d(d0q)
-    return FamilySpec(name, isotropy, d0q, {n: vals[n] for n in space.names},
-                      f"seed {', '.join(f'{k}={v}' for k, v in vals.items())} at d = {d0q}")
-
-
-def get_family(name: str) -> FamilySpec:
-    """A family by name from the catalogue :mod:`symbolic.catalogue.families` (old names accepted
-    as deprecated aliases, with a FutureWarning)."""
-    from symbolic.catalogue.families import family
-
-    fam = family(name, warn=False)
-    from symbolic.catalogue.families import resolve_name
-
-    if resolve_name(name)[1]:
-        import warnings
-
-        warnings.warn(f"family name {name!r} is deprecated; use {fam.name!r}", FutureWarning,
-                      stacklevel=2)
-    return spec_from_family(fam)
-
-
-def spec_from_family(fam: Any) -> FamilySpec:
-    """The :class:`FamilySpec` of a catalogue entry
-    (:class:`symbolic.catalogue.families.Family`)."""
-    return FamilySpec(fam.name, fam.isotropy, fam.seed_d, dict(fam.seed_values),
-                      fam.description, exact=fam.exact, fix_index=fam.fix_index)
-
-
-# --------------------------------------------------------------- numerics
-def newton_point(R: ReducedSystem, start: list, d: Any, *, dps: int = 50,
-                 maxiter: int = 80) -> tuple[list, Any, Any]:
-    """The one Newton (:func:`symbolic.numerics.solve.newton`, its precision policy) on the fixed
-    space of ``R`` at ``d`` for ``dps`` correct digits.
-
-    Returns ``(values, residual, step)``; raises :class:`ConvergenceError` (with the
-    reason) when it does not converge, e.g. at a zero row or a singular Hessian.
-    """
-    from symbolic.numerics.solve import newton
-
-    r = newton(R.space, list(start), d, digits=dps, maxiter=maxiter)
-    if not r.converged:
-        raise ConvergenceError(f"Newton did not converge at d = {_dtext(d)}: {r.reason}")
-    return list(r.values), r.residual, r.step
-
-
-def fix_index(R: ReducedSystem, x: list, d: Any, *, dps: int = 50) -> int:
-    """Morse index on ``Fix(H)``: :func:`symbolic.numerics.track.fix_index` (the inertia of the
-    pencil of the reduced Hessian and the orbit sizes, with the package's zero
-    tolerance); a degenerate point raises :class:`ConvergenceError` (it has no index).
-    ``dps`` is accepted for compatibility (the index needs no more than the default)."""
-    from symbolic.numerics.track import fix_index as _fix_index
-
-    idx = _fix_index(R.space, list(x), d)
-    if idx is None:
-        raise ConvergenceError(f"the reduced Hessian is (nearly) singular at d = {_dtext(d)}: "
-                               "a degenerate point has no Morse index")
-    return idx
-
-
-def _extra_digits(d: Any) -> int:
-    dd = mpmath.mpf(d.numerator) / d.denominator if isinstance(d, Fraction) else mpmath.mpf(d)
-    return 10 + 4 * max(0, int(mpmath.log10(dd)))
-
-
-def _mpd(mp: Any, d: Any):
-    """An exact number (int, Fraction, decimal string, mpf) in the context ``mp``."""
-    if isinstance(d, Fraction):
-        return mp.mpf(d.numerator) / d.denominator
-    return mp.mpf(d)
-
-
-def _dtext(d: Any) -> str:
-    if isinstance(d, int):
-        return str(d)
-    with mpmath.workdps(20):
-        return mpmath.nstr(mpmath.mpf(d.numerator) / d.denominator if isinstance(d, Fraction)
-                           else mpmath.mpf(d), 8)
-
-
-def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int = 50,
-             h0: float = 0.001, h_max: float = 0.35, rel_jump: float = 0.25,
-             max_steps: int = 3000, partial: bool = False) -> dict:
-    r"""Continue a zero of the reduced gradient from ``d0`` to each target ``d`` (increasing).
-
-    Predictor-corrector in ``s = log d``: the predictor extrapolates every component
-    through the last three accepted points (quadratic in ``s``), the corrector is
-    :func:`newton_point`. A step is accepted only if (i) the corrector converges,
-    (ii) it lands near the predictor *componentwise*:
-    ``|theta_p - pred_p| <= rel_jump |pred_p| + 10^{-(dps/2)}`` (so no component flips its
-    sign: near a branch whose components decay like ``d^{-3/2}`` there is a second branch
-    with those components negated, e.g. the ``saddle-d-1,1`` family), (iii) the loss moves
-    by less than ``rel_jump`` of its value plus the predicted change, and (iv) the Morse
-    index on ``Fix(H)`` (:func:`fix_index`) is that of the start. Rejected steps are halved;
-    quick acceptances grow the step up to ``h_max``. Returns ``{target: (values, residual,
-    step)}``; raises :class:`ConvergenceError` naming ``d`` where the branch is lost.
-    """
-    from symbolic.core.parsing import parse_number
-
-    out: dict = {}
-    mp = mpmath.MPContext()
-    mp.dps = dps + 20
-    # exact d throughout: an mpf of another context would lower the working precision
-    d0 = parse_number(d0, "d0")
-    exact = {}
-    for t in targets:
-        exact[t] = parse_number(t, "d")
-        R.space.check_d(exact[t])
-    x0, _, _ = newton_point(R, list(start), d0, dps=dps)
-    idx0 = fix_index(R, x0, d0, dps=dps)
-    loss0 = R.loss(x0, d0, dps=dps + _extra_digits(d0))
-    tiny = mp.mpf(10) ** (-(dps // 2))
-    up = sorted((t for t in targets if exact[t] >= d0), key=lambda v: exact[v])
-    down = sorted((t for t in targets if exact[t] < d0), key=lambda v: -exact[v])
-    steps = 0
-    for sg, todo in ((1, up), (-1, down)):
-        s = mp.log(_mpd(mp, d0))
-        hist = [(s, x0, loss0)]
-        h = mp.mpf(h0)
-        x = x0
-        for t in todo:
-            td = exact[t]
-            st = mp.log(_mpd(mp, td))
-            while sg * (st - s) > tiny:
-                steps += 1
-                if steps > max_steps:
-                    if partial:
-                        return out
-                    raise ConvergenceError(f"continuation step limit reached before "
-                                           f"d = {_dtext(td)}")
-                last = sg * (st - s) <= h * mp.mpf(1.3)  # no sliver of a step before a target
-                s_new = st if last else s + sg * h
-                d_new = td if last else Fraction(mp.nstr(mp.exp(s_new), 16))
-                # predictor: cubic in eps = d^(-1/2) = exp(-s/2) through the last four
-                # points (exact for the leading terms of a Puiseux branch, e.g. D2 ~ -eps^3)
-                pts = hist[-4:]
-                es = [mp.exp(-q[0] / 2) for q in pts]
-                e_new = mp.exp(-s_new / 2)
-                pred = [_neville(es, [q[1][i] for q in pts], e_new) for i in range(len(x))]
-                lpred = _neville(es, [q[2] for q in pts], e_new)
-                ok = True
-                try:
-                    y, res, stp = newton_point(R, pred, d_new, dps=dps, maxiter=12)
-                except (ConvergenceError, ZeroDivisionError, RelusymError):
-                    ok = False
-                if ok:  # componentwise near the predictor: no sign flips, no jumps
-                    ok = all(abs(mp.mpf(a) - b) <= rel_jump * abs(b) + tiny
-                             for a, b in zip(y, pred, strict=True))
-                if ok:  # the loss continues the predicted change
-                    ln = R.loss(y, d_new, dps=dps + _extra_digits(d_new))
-                    ok = len(hist) < 2 or (abs(ln - lpred) <= rel_jump * abs(lpred - hist[-1][2])
-                                           + tiny * (1 + abs(ln)))
-                if ok:  # same Morse index on Fix(H)
-                    try:
-                        ok = fix_index(R, y, d_new, dps=dps) == idx0
-                    except ConvergenceError:
-                        ok = False
-                if not ok:
-                    h /= 2
-                    if h < mp.mpf(10) ** -6:
-                        if partial:
-                            return out
-                        raise ConvergenceError(
-                            f"the branch from d = {_dtext(d0)} is lost after d = "
-                            f"{_dtext(Fraction(mp.nstr(mp.exp(s), 16)))} (the corrector leaves "
-                            "the predictor, the loss jumps or the Morse index on Fix(H) "
-                            "changes: a fold or bifurcation?)")
-                    continue
-                s = st if last else mp.log(_mpd(mp, d_new))  # s of the exact d used
-                hist.append((s, y, ln))
-                x = y
-                h = min(h * mp.mpf(1.5), mp.mpf(h_max))
-                if last:
-                    out[t] = (y, res, stp)
-            if t not in out:  # target equal to the current point
-                out[t] = (x, mp.zero, mp.zero)
-    return out
-
-
-def _neville(xs: list, ys: list, x0):
-    """Value at ``x0`` of the polynomial through the points ``(xs, ys)``."""
-    p = list(ys)
-    n = len(p)
-    for k in range(1, n):
-        for i in range(n - k):
-            p[i] = ((x0 - xs[i + k]) * p[i] + (xs[i] - x0) * p[i + 1]) / (xs[i] - xs[i + k])
-    return p[0]
-
-
-def _extrapolate(eps_vals: list, ys: list):
-    """Neville extrapolation of ``y(eps)`` to ``eps = 0`` (polynomial through the points)."""
-    n = len(ys)
-    p = list(ys)
-    for k in range(1, n):
-        for i in range(n - k):
-            p[i] = ((eps_vals[i] * p[i + 1] - eps_vals[i + k] * p[i])
-                    / (eps_vals[i] - eps_vals[i + k]))
-    return p[0]
-
-
-def _recognise(x, dps: int) -> PiField:
-    """A candidate element of ``Q(pi)`` for the real ``x`` (PSLQ; verified later, exactly)."""
-    mp = mpmath.MPContext()
-    mp.dps = dps
-    x = mp.mpf(x)
-    if abs(x) < mp.mpf(10) ** (-(dps // 2)):
-        return PiField(0)
-    pi = mp.pi
-    for deg in (0, 1, 2):
-        basis = [x * pi**i for i in range(deg + 1)] + [pi**i for i in range(deg + 1)]
-        rel = mp.pslq(basis, maxcoeff=10**4, maxsteps=10**5)
-        if rel is None or all(r == 0 for r in rel[: deg + 1]):
-            continue
-        num = [-Fraction(r) for r in rel[deg + 1:]]
-        den = [Fraction(r) for r in rel[: deg + 1]]
-        cand = PiField(_fq(num)) / PiField(_fq(den))
-        if abs(to_mpf(cand, mp) - x) < mp.mpf(10) ** (-(dps * 2 // 3)):
-            return cand
-    raise RelusymError(f"leading coefficient {mp.nstr(x, 20)} not recognised in Q(pi)")
-
-
-def to_mpf(c: Any, mp: Any = None):
-    """The value of an element of Q(pi) (or Q(pi)(sqrt q)) in an mpmath context."""
-    mp = mp or mpmath.mp
-    if isinstance(c, Quad):
-        return to_mpf(c.a, mp) + to_mpf(c.b, mp) * mp.sqrt(c.qv)
-
-    def ev(poly):
-        tot = mp.zero
-        for a in reversed(poly.coeffs()):
-            tot = tot * mp.pi + mp.mpf(int(a.p)) / int(a.q)
-        return tot
-
-    return ev(c.num) / ev(c.den)
-
-
-def _fq(coeffs: list):
-    from flint import fmpq, fmpq_poly
-
-    return fmpq_poly([fmpq(c.numerator, c.denominator) for c in coeffs])
 
 
 # ----------------------------------------------------------- exact algebra
@@ -558,216 +243,6 @@ def _poly_in_d(expr) -> Series:
     out = Series(0, [])
     for (k,), c in p.terms():
         out = out + Series.monomial(PiField.coerce(sp.Rational(c)), -2 * k)
-    return out
-
-
-def numeric_profile(spec: FamilySpec, *, dps: int = 60, exps: tuple = (10, 12, 14, 16, 18, 20, 22)):
-    """High-precision zeros of the family at ``d = 10^e`` and at ``d = 10^4, 10^6, 10^8``
-    (continuation from the seed by :func:`track_to`, with all its checks). Cached on
-    disk (:func:`symbolic.core.cache.cache_dir`; decimal strings, parsed exactly)."""
-    key = ["profile", spec.name, spec.isotropy, str(spec.d0), sorted(spec.seed.items()),
-           dps, list(exps)]
-    hit = _cache_get(key)
-    R = ReducedSystem(parse_isotropy(spec.isotropy))
-    ds = [10**e for e in exps]
-    if hit is not None:
-        mp = mpmath.MPContext()
-        mp.dps = dps + 100
-        sols = {int(d): ([mp.mpf(v) for v in vals], mp.mpf(res), mp.mpf(stp))
-                for d, (vals, res, stp) in hit.items()}
-        if all(d in sols for d in ds):
-            return ds, sols
-    start = [spec.seed[n] for n in R.space.names]
-    # the fit points of fit_exponents and truncation_slopes ride along
-    sols = track_to(R, start, spec.d0, sorted(set(ds) | {10**4, 10**6, 10**8}), dps=dps)
-    _cache_put(key, {str(d): ([mpmath.nstr(v, dps + 90) for v in x],
-                              mpmath.nstr(res, 5), mpmath.nstr(stp, 5))
-                     for d, (x, res, stp) in sols.items()})
-    return ds, sols
-
-
-def _leading_terms(space, ds, sols, limits, dps) -> list[Series]:
-    r"""``theta_p \approx lim_p + c_p eps^{k_p}``: the first correction of every parameter from
-    the numeric profile (integer order ``k_p`` fitted, ``c_p`` extrapolated to ``eps = 0`` and
-    recognised in ``Q(pi)``). A *candidate* start for the eps-adic Newton iteration (which
-    verifies it) where the limit alone is degenerate, e.g. a neuron that dies as
-    ``d -> oo`` (a zero row of ``W`` at ``eps = 0``: the angles are undefined there)."""
-    mp = mpmath.MPContext()
-    mp.dps = dps
-    epss = [1 / mp.sqrt(mp.mpf(d)) for d in ds]
-    out = []
-    for p in range(space.dim):
-        lim = to_mpf(limits[p], mp)
-        diffs = [mp.mpf(sols[d][0][p]) - lim for d in ds]
-        if all(abs(v) <= mp.mpf(10) ** (-(dps // 2)) for v in diffs):
-            out.append(Series.const(limits[p]))
-            continue
-        a, b = diffs[-2], diffs[-1]
-        if a == 0 or b == 0 or (a < 0) != (b < 0):
-            raise RelusymError(f"parameter {space.names[p]}: no clean power law at large d")
-        kf = mp.log(abs(b) / abs(a)) / mp.log(epss[-1] / epss[-2])
-        k = int(mp.nint(kf))
-        if abs(kf - k) > 0.05 or k <= 0:
-            raise RelusymError(f"parameter {space.names[p]}: first correction of order eps^"
-                               f"{mp.nstr(kf, 5)} is not an integer power")
-        c = _extrapolate(epss, [v / e**k for v, e in zip(diffs, epss, strict=True)])
-        out.append(Series.const(limits[p]) + Series.monomial(_recognise(c, dps // 2), k))
-    return out
-
-
-def _has_zero_row(space, limits) -> bool:
-    """Whether ``W(theta)`` has a zero row at the limit point (a neuron vanishing)."""
-    vals = [float(to_mpf(c)) for c in limits]
-    W = np.array(space.matrix(vals, max(space.min_d(), 4)), dtype=float)
-    return bool(np.any(np.all(W == 0, axis=1)))
-
-
-def check_branch(fs: FamilySeries, *, dps: int = 60, ds: tuple = (10**10, 10**14)) -> dict:
-    r"""Compare the truncated series with the high-precision continued points of its branch.
-
-    At each ``d`` in ``ds`` (points of the numeric profile, reached from the family's seed by
-    :func:`track_to`): every parameter's truncated series ``sum_{k < prec} c_k eps^k`` must
-    agree with the continued point to ``10^6 eps^{prec} + 10^{-dps/2}`` (the truncation
-    error), the loss series likewise with the loss at the point, and the Morse index on
-    ``Fix(H)`` must be the family's. Raises :class:`RelusymError` on a mismatch (a series of
-    another branch); returns the measured differences.
-    """
-    spec = fs.family
-    if spec.exact is not None:
-        return {}
-    R = ReducedSystem(fs.space)
-    mp = mpmath.MPContext()
-    mp.dps = dps
-    missing = [d for d in ds if d not in fs.numeric]
-    if missing:
-        fs.numeric.update(track_to(R, [spec.seed[n] for n in fs.space.names], spec.d0,
-                                   missing, dps=dps))
-    report = {}
-    loss = fs.loss_series()
-    for d in ds:
-        x = fs.numeric[d][0]
-        e = 1 / mp.sqrt(mp.mpf(d))
-        worst = mp.zero
-        for nm, t, v in zip(fs.names, fs.theta, x, strict=True):
-            n = int(min(t.prec, fs._cap()))
-            diff = abs(evaluate_truncated(t, e, n, dps) - mp.mpf(v))
-            tol = 10**6 * e**n + mp.mpf(10) ** (-(dps // 2))
-            if diff > tol:
-                raise RelusymError(
-                    f"family {spec.name}: the series of {nm} misses its own branch at d = "
-                    f"{_dtext(d)} by {mp.nstr(diff, 3)} (a series of another branch?); "
-                    "not printed")
-            worst = max(worst, diff)
-        n = int(min(loss.prec, fs._cap()))
-        lnum = R.loss(x, d, dps=dps + _extra_digits(d))
-        ldiff = abs(evaluate_truncated(loss, e, n, dps) - lnum)
-        if ldiff > 10**6 * e**n + mp.mpf(10) ** (-(dps // 2)):
-            raise RelusymError(f"family {spec.name}: the loss series misses the loss of its "
-                               f"branch at d = {_dtext(d)} by {mp.nstr(ldiff, 3)}; not printed")
-        idx = fix_index(R, x, d, dps=dps)
-        if spec.fix_index is not None and idx != spec.fix_index:
-            raise RelusymError(f"family {spec.name}: Morse index on Fix(H) is {idx} at d = "
-                               f"{_dtext(d)}, the family's is {spec.fix_index}; not printed")
-        report[d] = {"params": worst, "loss": ldiff, "fix_index": idx}
-    report["slopes"] = truncation_slopes(fs, dps=dps)
-    return report
-
-
-def truncation_slopes(fs: FamilySeries, *, dps: int = 60,
-                      ds: tuple = (10**4, 10**6, 10**8)) -> dict:
-    r"""The fitted order of the truncation error of every parameter and of the loss.
-
-    For each series, the truncation after ``eps^N`` (``N = fs.order``) is compared with
-    the high-precision zeros at ``ds``; the least-squares slope of ``log|error|`` against
-    ``log eps`` must equal the index ``k > N`` of the first nonzero omitted coefficient
-    (within 0.5), else :class:`RelusymError` (nothing is printed). Points where the
-    predicted error is below the numerical noise are left out; fewer than two points left
-    give ``None`` (reported, not claimed). Returns ``{name: (fitted, expected)}``.
-    """
-    spec = fs.family
-    if spec.exact is not None:
-        return {}
-    R = ReducedSystem(fs.space)
-    mp = mpmath.MPContext()
-    mp.dps = dps + 20
-    N = fs.order
-    missing = [d for d in ds if d not in fs.numeric]
-    if missing:
-        fs.numeric.update(track_to(R, [spec.seed[n] for n in fs.space.names], spec.d0,
-                                   missing, dps=dps))
-    items = [(nm, t, lambda d, p=p: mp.mpf(fs.numeric[d][0][p]))
-             for p, (nm, t) in enumerate(zip(fs.names, fs.theta, strict=True))]
-    loss = fs.loss_series()
-    items.append(("loss", loss, lambda d: mp.mpf(R.loss(fs.numeric[d][0], d,
-                                                        dps=dps + _extra_digits(d)))))
-    noise = mp.mpf(10) ** (-(dps - 12))
-    out: dict = {}
-    for nm, t, exact in items:
-        k = next((j for j in range(N + 1, int(min(t.prec, N + 40)))
-                  if not t.coeff(j).is_zero()), None)
-        if k is None:
-            out[nm] = (None, None)
-            continue
-        ck = abs(to_mpf(t.coeff(k), mp))
-        xs, ys = [], []
-        for d in ds:
-            e = 1 / mp.sqrt(mp.mpf(d))
-            if ck * e**k < noise * 1e3:
-                continue
-            err = abs(exact(d) - evaluate_truncated(t, e, N + 1, dps + 20))
-            if err == 0:
-                continue
-            xs.append(mp.log(e))
-            ys.append(mp.log(err))
-        if len(xs) < 2:
-            out[nm] = (None, k)
-            continue
-        n = len(xs)
-        mx, my = sum(xs) / n, sum(ys) / n
-        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-            (x - mx) ** 2 for x in xs)
-        if abs(slope - k) > 0.5:
-            raise RelusymError(
-                f"family {spec.name}: the truncation error of {nm} after eps^{N} falls like "
-                f"eps^{mp.nstr(slope, 4)}, not like eps^{k} (the first omitted term): "
-                "not printed")
-        out[nm] = (float(slope), k)
-    return out
-
-
-def _limits(space, ds, sols, dps) -> list:
-    """Values at ``eps = 0`` by polynomial extrapolation in ``eps``."""
-    mp = mpmath.MPContext()
-    mp.dps = dps
-    epss = [1 / mp.sqrt(mp.mpf(d)) for d in ds]
-    return [_extrapolate(epss, [mp.mpf(sols[d][0][p]) for d in ds]) for p in range(space.dim)]
-
-
-def fit_exponents(R: ReducedSystem, spec: FamilySpec, limits: list, ds=(10**4, 10**6, 10**8),
-                  dps: int = 50, sols: dict | None = None) -> list:
-    """Fitted order in eps of ``theta_p - theta_p(0)`` from zeros at the given d (least squares
-    of ``log|.|`` against ``log d``; ``None`` where the difference vanishes). ``sols``: the
-    continued points (``{d: (values, ...)}``) if already known."""
-    if sols is None or any(d not in sols for d in ds):
-        sols = track_to(R, [spec.seed[n] for n in R.space.names], spec.d0, list(ds), dps=dps)
-    mp = mpmath.MPContext()
-    mp.dps = dps
-    out = []
-    for p in range(R.space.dim):
-        lim = to_mpf(limits[p], mp)
-        pts = []
-        for d in ds:
-            diff = abs(mp.mpf(sols[d][0][p]) - lim)
-            if diff > mp.mpf(10) ** (-(dps - 10)):
-                pts.append((mp.log(d), mp.log(diff)))
-        if len(pts) < 2:
-            out.append(None)
-            continue
-        n = len(pts)
-        mx = sum(x for x, _ in pts) / n
-        my = sum(y for _, y in pts) / n
-        slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
-        out.append(float(-2 * slope))
     return out
 
 
@@ -965,198 +440,6 @@ def _bar(progress: Any, desc: str):
     from tqdm import tqdm
 
     return tqdm(total=None, desc=desc, file=sys.stderr, bar_format="{desc}: {postfix}")
-
-
-# ------------------------------------------------------------ eigenvalues
-def _charpoly(M: list[list[Series]]) -> list[Series]:
-    """Coefficients ``c_0..c_m`` of ``det(lambda I - M)`` (Faddeev--LeVerrier, exact)."""
-    m = len(M)
-    ident = [[Series.const(1 if i == j else 0) for j in range(m)] for i in range(m)]
-    coeffs = [Series(0, [])] * (m + 1)
-    coeffs[m] = Series.const(1)
-    Mk = [[Series(0, [])] * m for _ in range(m)]  # M_0 = 0
-    c_prev = Series.const(1)
-    for k in range(1, m + 1):
-        # M_k = M (M_{k-1} + c_{m-k+1} I)
-        A = [[Mk[i][j] + (ident[i][j] * c_prev if i == j else 0) for j in range(m)]
-             for i in range(m)]
-        Mk = [[sum((M[i][t] * A[t][j] for t in range(m)), Series(0, [])) for j in range(m)]
-              for i in range(m)]
-        tr = sum((Mk[i][i] for i in range(m)), Series(0, []))
-        c = tr * Fraction(-1, k)
-        coeffs[m - k] = c
-        c_prev = c
-    return coeffs
-
-
-def _peval(coeffs: list[Series], lam: Series) -> tuple[Series, Series]:
-    """``P(lam)`` and ``P'(lam)`` by Horner."""
-    p = Series(0, [])
-    dp = Series(0, [])
-    for c in reversed(coeffs):
-        dp = dp * lam + p
-        p = p * lam + c
-    return p, dp
-
-
-def eigenvalue_series(H: Any, gram: list) -> list[Series]:
-    """Series of the eigenvalues of ``H v = lambda G v`` (``G = diag(gram)`` for a list of
-    series, or the full matrix for a list of lists).
-
-    Newton--Puiseux on the characteristic polynomial: its Newton polygon gives
-    each root's order ``eps^w`` and leading coefficient (a root of an edge
-    polynomial, factored over Q(pi)); a simple root is lifted by Newton's
-    iteration on series, a repeated one by shifting ``lambda = eps^w mu + nu``
-    and recursing on ``nu``. A root still repeated at the available precision is
-    returned with its multiplicity (listed that many times).
-    """
-    m = len(gram)
-    Hl = [[(H[i][j] if not isinstance(H, np.ndarray) else H[i, j]) for j in range(m)]
-          for i in range(m)]
-    if isinstance(gram[0], list):  # a full Gram matrix: M = G^{-1} H column by column
-        cols = [solve_series(gram, [Hl[i][j] for i in range(m)]) for j in range(m)]
-        M = [[cols[j][i] for j in range(m)] for i in range(m)]
-    else:
-        M = [[Hl[i][j] / gram[i] for j in range(m)] for i in range(m)]
-    P = _charpoly(M)
-    return _poly_roots(P, None)
-
-
-def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
-    """Roots (with multiplicity) in Q(pi) of ``sum coeffs[i] mu^i`` (nonzero root part)."""
-    T = sp.Symbol("T")
-    mu = sp.Symbol("mu")
-    expr = sum((c.to_sympy().subs(sp.pi, T) * mu**i for i, c in coeffs.items()), sp.S.Zero)
-    qs = {c.qv for c in coeffs.values() if isinstance(c, Quad) and c.qv}
-    out = []
-    if not qs:
-        poly = sp.Poly(expr, mu, domain=sp.QQ.frac_field(T))
-        facs = [(f.as_expr(), m) for f, m in poly.factor_list()[1]]
-        ext = None
-    else:  # coefficients in Q(sqrt q)(T): clear denominators, factor over Q(sqrt q)
-        ext = sp.sqrt(qs.pop())
-        num = sp.numer(sp.together(expr))
-        facs = sp.factor_list(sp.expand(num), mu, T, extension=ext)[1]
-    for f, mult in facs:
-        fp = sp.Poly(f, mu)
-        if fp.degree() == 0:
-            continue
-        if fp.degree() != 1:
-            raise FieldExtensionError(
-                f"edge polynomial factor {f} (T = pi) has no root in the coefficient field")
-        a1, a0 = fp.all_coeffs()
-        root = sp.radsimp(sp.cancel(-(a0 / a1))).subs(T, sp.pi)
-        if root == 0:
-            continue
-        if ext is None:
-            out.append((PiField.from_sympy(root), mult))
-        else:
-            out.append((coerce_coefficient(sp.sympify(root), int(ext**2)), mult))
-    return out
-
-
-def _shift(P: list[Series], c: Series) -> list[Series]:
-    """Coefficients of ``P(c + nu)`` in ``nu`` (Taylor shift)."""
-    m = len(P) - 1
-    out = []
-    for j in range(m + 1):
-        tot = Series(0, [])
-        cp = Series.const(1)
-        for i in range(j, m + 1):
-            if i > j:
-                cp = cp * c
-            if P[i].c or not P[i].is_exact_zero():
-                tot = tot + P[i] * cp * math.comb(i, j)
-        out.append(tot)
-    return out
-
-
-def _poly_roots(P: list[Series], wmin: int | None) -> list[Series]:
-    """All roots of ``sum P[i] lam^i`` of valuation ``> wmin`` (all roots if None)."""
-    m = len(P) - 1
-    while m > 0 and P[m].is_exact_zero():
-        m -= 1
-    # roots equal to zero to the known precision
-    k0 = 0
-    while k0 < m and not P[k0].c:
-        if not P[k0].is_exact_zero():
-            raise SeriesPrecisionError(
-                f"characteristic polynomial coefficient {k0} is zero only to O(eps^{P[k0].prec})")
-        k0 += 1
-    roots: list[Series] = []
-    if k0:
-        prec = min(int(P[i].prec) for i in range(k0)) if k0 else 0
-        roots += [Series(0, [], max(prec, (wmin or 0) + 1))] * k0
-    pts = [(i, P[i].v) for i in range(k0, m + 1) if P[i].c]
-    hull: list = []
-    for pt in pts:
-        while len(hull) >= 2 and _cross(hull[-2], hull[-1], pt) <= 0:
-            hull.pop()
-        hull.append(pt)
-    # a coefficient zero to its precision must lie above the polygon for sure
-    for i in range(k0, m + 1):
-        if not P[i].c:
-            for (i0, v0), (i1, v1) in zip(hull, hull[1:], strict=False):
-                if i0 < i < i1 and P[i].prec <= v0 + Fraction(v1 - v0, i1 - i0) * (i - i0):
-                    raise SeriesPrecisionError(
-                        f"characteristic polynomial coefficient {i} unresolved")
-    for (i0, v0), (i1, v1) in zip(hull, hull[1:], strict=False):
-        slope = Fraction(v0 - v1, i1 - i0)
-        if wmin is not None and slope <= wmin:
-            continue
-        if slope.denominator != 1:
-            raise FieldExtensionError(f"an eigenvalue of fractional order eps^{slope}")
-        w = int(slope)
-        coeffs = {}
-        for i in range(i0, i1 + 1):
-            vv = v0 - w * (i - i0)
-            if P[i].prec <= vv:
-                raise SeriesPrecisionError(
-                    f"characteristic polynomial coefficient {i} not known to order {vv}")
-            if P[i].c and P[i].v <= vv:
-                coeffs[i - i0] = P[i].coeff(vv)
-        for mu0, mult in _factor_edge(coeffs):
-            lead = Series.monomial(mu0, w)
-            if mult == 1:
-                lam = lead
-                for _ in range(12):
-                    p, dp = _peval(P, lam)
-                    new = lam - p / dp
-                    if new == lam:
-                        break
-                    lam = new
-                roots.append(lam)
-            else:
-                Q = _shift(P, lead)
-                if all(not Q[i].c for i in range(mult)):
-                    roots += [lead.truncate(min(int(Q[i].prec) for i in range(mult)))] * mult
-                    continue
-                subs = _poly_roots(Q, w)
-                if len(subs) != mult:
-                    raise FieldExtensionError(
-                        f"could not separate a {mult}-fold eigenvalue near "
-                        f"{mu0.to_sympy()} eps^{w}")
-                roots += [lead + nu for nu in subs]
-    return roots
-
-
-def _cross(o, a, b) -> Fraction:
-    return Fraction((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
-
-
-def evaluate_truncated(s: Series, eps_value: Any, n: int, dps: int = 50):
-    """``sum_{k < n} c_k eps^k`` (absolute orders) at a numeric ``eps`` (mpmath)."""
-    mp = mpmath.MPContext()
-    mp.dps = dps
-    e = mp.mpf(eps_value)
-    tot = mp.zero
-    for i, c in enumerate(s.c):
-        k = s.v + i
-        if k >= n:
-            break
-        tot += to_mpf(c, mp) * e**k
-    return tot
-
 
 
 # ------------------------------------------------------------------ output

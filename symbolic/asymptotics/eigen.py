@@ -1,0 +1,200 @@
+"""Eigenvalue series of an isotypic block ``B u = lambda G u`` on truncated Puiseux series:
+the characteristic polynomial, its Newton polygon and the roots as series in ``eps``."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from symbolic.systems.puiseux import (
+    FieldExtensionError,
+    PiField,
+    Quad,
+    Series,
+    SeriesPrecisionError,
+    coerce_coefficient,
+    solve_series,
+)
+
+
+# ------------------------------------------------------------ eigenvalues
+def _charpoly(M: list[list[Series]]) -> list[Series]:
+    """Coefficients ``c_0..c_m`` of ``det(lambda I - M)`` (Faddeev--LeVerrier, exact)."""
+    m = len(M)
+    ident = [[Series.const(1 if i == j else 0) for j in range(m)] for i in range(m)]
+    coeffs = [Series(0, [])] * (m + 1)
+    coeffs[m] = Series.const(1)
+    Mk = [[Series(0, [])] * m for _ in range(m)]  # M_0 = 0
+    c_prev = Series.const(1)
+    for k in range(1, m + 1):
+        # M_k = M (M_{k-1} + c_{m-k+1} I)
+        A = [[Mk[i][j] + (ident[i][j] * c_prev if i == j else 0) for j in range(m)]
+             for i in range(m)]
+        Mk = [[sum((M[i][t] * A[t][j] for t in range(m)), Series(0, [])) for j in range(m)]
+              for i in range(m)]
+        tr = sum((Mk[i][i] for i in range(m)), Series(0, []))
+        c = tr * Fraction(-1, k)
+        coeffs[m - k] = c
+        c_prev = c
+    return coeffs
+
+
+def _peval(coeffs: list[Series], lam: Series) -> tuple[Series, Series]:
+    """``P(lam)`` and ``P'(lam)`` by Horner."""
+    p = Series(0, [])
+    dp = Series(0, [])
+    for c in reversed(coeffs):
+        dp = dp * lam + p
+        p = p * lam + c
+    return p, dp
+
+
+def eigenvalue_series(H: Any, gram: list) -> list[Series]:
+    """Series of the eigenvalues of ``H v = lambda G v`` (``G = diag(gram)`` for a list of
+    series, or the full matrix for a list of lists).
+
+    Newton--Puiseux on the characteristic polynomial: its Newton polygon gives
+    each root's order ``eps^w`` and leading coefficient (a root of an edge
+    polynomial, factored over Q(pi)); a simple root is lifted by Newton's
+    iteration on series, a repeated one by shifting ``lambda = eps^w mu + nu``
+    and recursing on ``nu``. A root still repeated at the available precision is
+    returned with its multiplicity (listed that many times).
+    """
+    m = len(gram)
+    Hl = [[(H[i][j] if not isinstance(H, np.ndarray) else H[i, j]) for j in range(m)]
+          for i in range(m)]
+    if isinstance(gram[0], list):  # a full Gram matrix: M = G^{-1} H column by column
+        cols = [solve_series(gram, [Hl[i][j] for i in range(m)]) for j in range(m)]
+        M = [[cols[j][i] for j in range(m)] for i in range(m)]
+    else:
+        M = [[Hl[i][j] / gram[i] for j in range(m)] for i in range(m)]
+    P = _charpoly(M)
+    return _poly_roots(P, None)
+
+
+def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
+    """Roots (with multiplicity) in Q(pi) of ``sum coeffs[i] mu^i`` (nonzero root part)."""
+    T = sp.Symbol("T")
+    mu = sp.Symbol("mu")
+    expr = sum((c.to_sympy().subs(sp.pi, T) * mu**i for i, c in coeffs.items()), sp.S.Zero)
+    qs = {c.qv for c in coeffs.values() if isinstance(c, Quad) and c.qv}
+    out = []
+    if not qs:
+        poly = sp.Poly(expr, mu, domain=sp.QQ.frac_field(T))
+        facs = [(f.as_expr(), m) for f, m in poly.factor_list()[1]]
+        ext = None
+    else:  # coefficients in Q(sqrt q)(T): clear denominators, factor over Q(sqrt q)
+        ext = sp.sqrt(qs.pop())
+        num = sp.numer(sp.together(expr))
+        facs = sp.factor_list(sp.expand(num), mu, T, extension=ext)[1]
+    for f, mult in facs:
+        fp = sp.Poly(f, mu)
+        if fp.degree() == 0:
+            continue
+        if fp.degree() != 1:
+            raise FieldExtensionError(
+                f"edge polynomial factor {f} (T = pi) has no root in the coefficient field")
+        a1, a0 = fp.all_coeffs()
+        root = sp.radsimp(sp.cancel(-(a0 / a1))).subs(T, sp.pi)
+        if root == 0:
+            continue
+        if ext is None:
+            out.append((PiField.from_sympy(root), mult))
+        else:
+            out.append((coerce_coefficient(sp.sympify(root), int(ext**2)), mult))
+    return out
+
+
+def _shift(P: list[Series], c: Series) -> list[Series]:
+    """Coefficients of ``P(c + nu)`` in ``nu`` (Taylor shift)."""
+    m = len(P) - 1
+    out = []
+    for j in range(m + 1):
+        tot = Series(0, [])
+        cp = Series.const(1)
+        for i in range(j, m + 1):
+            if i > j:
+                cp = cp * c
+            if P[i].c or not P[i].is_exact_zero():
+                tot = tot + P[i] * cp * math.comb(i, j)
+        out.append(tot)
+    return out
+
+
+def _poly_roots(P: list[Series], wmin: int | None) -> list[Series]:
+    """All roots of ``sum P[i] lam^i`` of valuation ``> wmin`` (all roots if None)."""
+    m = len(P) - 1
+    while m > 0 and P[m].is_exact_zero():
+        m -= 1
+    # roots equal to zero to the known precision
+    k0 = 0
+    while k0 < m and not P[k0].c:
+        if not P[k0].is_exact_zero():
+            raise SeriesPrecisionError(
+                f"characteristic polynomial coefficient {k0} is zero only to O(eps^{P[k0].prec})")
+        k0 += 1
+    roots: list[Series] = []
+    if k0:
+        prec = min(int(P[i].prec) for i in range(k0)) if k0 else 0
+        roots += [Series(0, [], max(prec, (wmin or 0) + 1))] * k0
+    pts = [(i, P[i].v) for i in range(k0, m + 1) if P[i].c]
+    hull: list = []
+    for pt in pts:
+        while len(hull) >= 2 and _cross(hull[-2], hull[-1], pt) <= 0:
+            hull.pop()
+        hull.append(pt)
+    # a coefficient zero to its precision must lie above the polygon for sure
+    for i in range(k0, m + 1):
+        if not P[i].c:
+            for (i0, v0), (i1, v1) in zip(hull, hull[1:], strict=False):
+                if i0 < i < i1 and P[i].prec <= v0 + Fraction(v1 - v0, i1 - i0) * (i - i0):
+                    raise SeriesPrecisionError(
+                        f"characteristic polynomial coefficient {i} unresolved")
+    for (i0, v0), (i1, v1) in zip(hull, hull[1:], strict=False):
+        slope = Fraction(v0 - v1, i1 - i0)
+        if wmin is not None and slope <= wmin:
+            continue
+        if slope.denominator != 1:
+            raise FieldExtensionError(f"an eigenvalue of fractional order eps^{slope}")
+        w = int(slope)
+        coeffs = {}
+        for i in range(i0, i1 + 1):
+            vv = v0 - w * (i - i0)
+            if P[i].prec <= vv:
+                raise SeriesPrecisionError(
+                    f"characteristic polynomial coefficient {i} not known to order {vv}")
+            if P[i].c and P[i].v <= vv:
+                coeffs[i - i0] = P[i].coeff(vv)
+        for mu0, mult in _factor_edge(coeffs):
+            lead = Series.monomial(mu0, w)
+            if mult == 1:
+                lam = lead
+                for _ in range(12):
+                    p, dp = _peval(P, lam)
+                    new = lam - p / dp
+                    if new == lam:
+                        break
+                    lam = new
+                roots.append(lam)
+            else:
+                Q = _shift(P, lead)
+                if all(not Q[i].c for i in range(mult)):
+                    roots += [lead.truncate(min(int(Q[i].prec) for i in range(mult)))] * mult
+                    continue
+                subs = _poly_roots(Q, w)
+                if len(subs) != mult:
+                    raise FieldExtensionError(
+                        f"could not separate a {mult}-fold eigenvalue near "
+                        f"{mu0.to_sympy()} eps^{w}")
+                roots += [lead + nu for nu in subs]
+    return roots
+
+
+def _cross(o, a, b) -> Fraction:
+    return Fraction((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
+
+

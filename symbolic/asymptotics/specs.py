@@ -1,0 +1,72 @@
+"""Family specifications for the series: a catalogue entry (:mod:`symbolic.catalogue.families`)
+or a custom start, as the engine needs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from symbolic.core.errors import RelusymError
+from symbolic.symmetry.groups import parse_isotropy
+
+
+# ------------------------------------------------------------------ families
+@dataclass(frozen=True)
+class FamilySpec:
+    """A family of critical points: a fixed space and a seed point at ``d0``.
+
+    Named families come from the one catalogue, :mod:`symbolic.catalogue.families`
+    (:func:`get_family`); :func:`custom_family` builds one from a user seed.
+    """
+
+    name: str
+    isotropy: str
+    d0: Any
+    seed: dict  # name -> value (decimal string or number)
+    description: str = ""
+    exact: dict | None = None  # exact closed-form point (independent of d), if known
+    sqrt_q: int | None = None  # coefficient field Q(pi)(sqrt(q)) if needed (else found)
+    fix_index: int | None = None  # Morse index on Fix(H) (None: taken from the seed)
+
+
+def custom_family(isotropy: str, start: dict, d0: Any, name: str = "custom") -> FamilySpec:
+    """A family defined by a seed point ``start`` (name -> value) of ``isotropy`` at ``d0``.
+
+    Values and ``d0`` are parsed exactly (:mod:`symbolic.core.parsing`); ``d0`` must be a
+    positive dimension the isotropy fits.
+    """
+    from symbolic.core.parsing import parse_number, parse_params
+    from symbolic.symmetry.groups import parse_d
+
+    space = parse_isotropy(isotropy)
+    vals = parse_params(start, list(space.names))
+    d0q = parse_number(d0, "d0")
+    if d0q <= 0:
+        raise RelusymError(f"d0 = {d0!r} must be positive")
+    d0q = parse_d(d0q)
+    space.check_d(d0q)
+    return FamilySpec(name, isotropy, d0q, {n: vals[n] for n in space.names},
+                      f"seed {', '.join(f'{k}={v}' for k, v in vals.items())} at d = {d0q}")
+
+
+def get_family(name: str) -> FamilySpec:
+    """A family by name from the catalogue :mod:`symbolic.catalogue.families` (old names accepted
+    as deprecated aliases, with a FutureWarning)."""
+    from symbolic.catalogue.families import family
+
+    fam = family(name, warn=False)
+    from symbolic.catalogue.families import resolve_name
+
+    if resolve_name(name)[1]:
+        import warnings
+
+        warnings.warn(f"family name {name!r} is deprecated; use {fam.name!r}", FutureWarning,
+                      stacklevel=2)
+    return spec_from_family(fam)
+
+
+def spec_from_family(fam: Any) -> FamilySpec:
+    """The :class:`FamilySpec` of a catalogue entry
+    (:class:`symbolic.catalogue.families.Family`)."""
+    return FamilySpec(fam.name, fam.isotropy, fam.seed_d, dict(fam.seed_values),
+                      fam.description, exact=fam.exact, fix_index=fam.fix_index)
