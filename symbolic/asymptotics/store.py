@@ -22,6 +22,7 @@ from symbolic.systems.puiseux import (
 _SERIES_SOURCES = ("symbolic.asymptotics.series", "symbolic.asymptotics.profile",
                    "symbolic.asymptotics.eigen", "symbolic.asymptotics.store",
                    "symbolic.asymptotics.specs", "symbolic.systems.puiseux",
+                   "symbolic.systems.pifield",
                    "symbolic.systems.reduced_series",
                    "symbolic.systems.reduced", "symbolic.symmetry.groups",
                    "symbolic.symmetry.isotypic",
