@@ -97,6 +97,7 @@ from symbolic.asymptotics.store import (
     to_mpf,
 )
 from symbolic.core.errors import ConvergenceError, RelusymError
+from symbolic.core.progress import progress_bar
 from symbolic.symmetry.groups import FixedSpace, parse_isotropy
 from symbolic.systems.puiseux import (
     FieldExtensionError,
@@ -342,7 +343,7 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     target = order + extra + 1  # theta known to O(eps^target)
     key = _spec_key(spec, dps, engine)
     stored = _cache_get(key) if cache else None
-    bar = _bar(progress, f"series {spec.name}")
+    bar = _status(progress, f"series {spec.name}")
     numeric: dict = {}
     ds = sols = None
     if spec.exact is None:
@@ -429,17 +430,9 @@ def _family_from_json(j: dict, spec: FamilySpec, space: FixedSpace, order: int,
                         engine=engine)
 
 
-def _bar(progress: Any, desc: str):
-    """A tqdm status bar on stderr (``progress`` True; None: only on a terminal)."""
-    import sys
-
-    if progress is False or callable(progress):
-        return None
-    if progress is None and not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=None, desc=desc, file=sys.stderr, bar_format="{desc}: {postfix}")
+def _status(progress: Any, desc: str):
+    """The status line of a series computation (none when ``progress`` is a callback)."""
+    return progress_bar(None, False if callable(progress) else progress, desc)
 
 
 # ------------------------------------------------------------------ output
@@ -476,7 +469,7 @@ def family_eigenvalues(spec: FamilySpec | str, order: int, *, dps: int = 60,
             continue
         if all(e["series"].prec > order for e in ev):
             done[irr.label] = ev
-    bar = _bar(progress, f"eigenvalues {spec.name}")
+    bar = _status(progress, f"eigenvalues {spec.name}")
     while True:
         todo = [irr for irr in irreps if irr.label not in done]
         short: list = []

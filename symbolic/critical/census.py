@@ -34,7 +34,6 @@ Method (DESIGN.md section 4a):
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ import sympy as sp
 from symbolic.core.backends import MpmathBackend
 from symbolic.core.errors import RelusymError
 from symbolic.core.formatting import decimal, loss_decimal
+from symbolic.core.progress import progress_bar
 from symbolic.numerics.parallel import LocalProcessExecutor, executor_workers
 from symbolic.numerics.search import (
     coarser_spaces,
@@ -414,7 +414,7 @@ def census(
                                 max_starts=max_starts, executor=pool)
         out = Census(space, dnum, digits, starts=sr.info["total_starts"], search=sr.info)
         cands = [(x, True) for x in sr.isolated] + [(x, False) for x in sr.zero_row]
-        bar = _progress(len(cands), progress, "refine")
+        bar = progress_bar(len(cands), progress, "refine")
         refined: list[CriticalPoint] = []
         keys = OrbitRegistry(space, 1e-9)
         tasks = [(space.label, x, diff, dnum, digits, with_spectrum, certify)
@@ -990,20 +990,3 @@ def _residual_at(space, vals, d, digits):
     return newton(space, vals, d, dps=digits, maxiter=3).residual
 
 
-class _NoBar:
-    def update(self, n=1):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress(total: int, progress: bool | None, desc: str):
-    """A tqdm bar on a terminal (``progress=None``: only if stderr is a TTY)."""
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, file=sys.stderr, mininterval=1.0, delay=1.0)

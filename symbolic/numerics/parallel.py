@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from symbolic.core.errors import RelusymError
+from symbolic.core.progress import progress_bar
 
 __all__ = ["SerialExecutor", "LocalProcessExecutor", "DaskExecutor", "make_executor",
            "run_tasks", "read_journal", "executor_workers"]
@@ -269,7 +269,7 @@ def run_tasks(fn: Callable[[dict], dict], tasks: Iterable[dict], executor: Execu
         if rec["id"] in ids:
             yield rec
     todo = [t for t in tasks if t["id"] not in done]
-    bar = _progress(len(tasks), len(tasks) - len(todo), progress, desc)
+    bar = progress_bar(len(tasks), bool(progress), desc, initial=len(tasks) - len(todo))
     window = window or 4 * executor_workers(executor)
     pending: dict[Future, Any] = {}
     it = iter(todo)
@@ -312,17 +312,3 @@ def run_tasks(fn: Callable[[dict], dict], tasks: Iterable[dict], executor: Execu
         bar.close()
 
 
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, initial: int, progress: bool, desc: str):
-    if not progress:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, desc=desc, file=sys.stderr, leave=False)

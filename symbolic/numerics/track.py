@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -48,11 +47,12 @@ from symbolic.core.errors import ConvergenceError, PrecisionError, RelusymError
 from symbolic.core.formatting import decimal
 from symbolic.core.parsing import parse_d
 from symbolic.core.precision import check_digits, working_digits, zero_tolerance
+from symbolic.core.progress import progress_bar
 
 if TYPE_CHECKING:  # a cached point is read without sympy (symbolic.cli spectrum)
     from symbolic.symmetry.groups import FixedSpace
 
-__all__ = ["BranchPoint", "Branch", "track", "fix_index", "point_at", "progress_bar"]
+__all__ = ["BranchPoint", "Branch", "track", "fix_index", "point_at"]
 
 
 @dataclass
@@ -175,25 +175,6 @@ def _min_singular_ratio(space, values, d) -> float:
     """``min |lambda| / max |lambda|`` of the reduced Hessian on Fix(H) (orthonormal)."""
     ev = [abs(e) for e in _eigen_fix(space, values, d)[0]]
     return float(min(ev) / max(max(ev), mpmath.mpf("1e-300")))
-
-
-def progress_bar(total: int, progress: bool | None, desc: str):
-    """A tqdm bar on stderr (``progress=None``: only if stderr is a terminal)."""
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, file=sys.stderr, mininterval=1.0, delay=1.0)
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 def track(
