@@ -14,6 +14,7 @@ from flint import fmpq
 from symbolic.asymptotics.specs import FamilySpec
 from symbolic.asymptotics.store import _cache_get, _cache_put, evaluate_truncated, to_mpf
 from symbolic.core.errors import ConvergenceError, RelusymError
+from symbolic.core.precision import working_digits
 from symbolic.symmetry.groups import parse_isotropy
 from symbolic.systems.puiseux import (
     PiField,
@@ -51,11 +52,6 @@ def fix_index(R: ReducedSystem, x: list, d: Any, *, dps: int = 50) -> int:
         raise ConvergenceError(f"the reduced Hessian is (nearly) singular at d = {_dtext(d)}: "
                                "a degenerate point has no Morse index")
     return idx
-
-
-def _extra_digits(d: Any) -> int:
-    dd = mpmath.mpf(d.numerator) / d.denominator if isinstance(d, Fraction) else mpmath.mpf(d)
-    return 10 + 4 * max(0, int(mpmath.log10(dd)))
 
 
 def _mpd(mp: Any, d: Any):
@@ -103,7 +99,7 @@ def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int 
         R.space.check_d(exact[t])
     x0, _, _ = newton_point(R, list(start), d0, dps=dps)
     idx0 = fix_index(R, x0, d0, dps=dps)
-    loss0 = R.loss(x0, d0, dps=dps + _extra_digits(d0))
+    loss0 = R.loss(x0, d0, dps=working_digits(dps, d0, "loss"))
     tiny = mp.mpf(10) ** (-(dps // 2))
     up = sorted((t for t in targets if exact[t] >= d0), key=lambda v: exact[v])
     down = sorted((t for t in targets if exact[t] < d0), key=lambda v: -exact[v])
@@ -142,7 +138,7 @@ def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int 
                     ok = all(abs(mp.mpf(a) - b) <= rel_jump * abs(b) + tiny
                              for a, b in zip(y, pred, strict=True))
                 if ok:  # the loss continues the predicted change
-                    ln = R.loss(y, d_new, dps=dps + _extra_digits(d_new))
+                    ln = R.loss(y, d_new, dps=working_digits(dps, d_new, "loss"))
                     ok = len(hist) < 2 or (abs(ln - lpred) <= rel_jump * abs(lpred - hist[-1][2])
                                            + tiny * (1 + abs(ln)))
                 if ok:  # same Morse index on Fix(H)
@@ -320,7 +316,7 @@ def check_branch(fs: Any, *, dps: int = 60, ds: tuple = (10**10, 10**14)) -> dic
                     "not printed")
             worst = max(worst, diff)
         n = int(min(loss.prec, fs._cap()))
-        lnum = R.loss(x, d, dps=dps + _extra_digits(d))
+        lnum = R.loss(x, d, dps=working_digits(dps, d, "loss"))
         ldiff = abs(evaluate_truncated(loss, e, n, dps) - lnum)
         if ldiff > 10**6 * e**n + mp.mpf(10) ** (-(dps // 2)):
             raise RelusymError(f"family {spec.name}: the loss series misses the loss of its "
@@ -360,7 +356,7 @@ def truncation_slopes(fs: Any, *, dps: int = 60,
              for p, (nm, t) in enumerate(zip(fs.names, fs.theta, strict=True))]
     loss = fs.loss_series()
     items.append(("loss", loss, lambda d: mp.mpf(R.loss(fs.numeric[d][0], d,
-                                                        dps=dps + _extra_digits(d)))))
+                                                        dps=working_digits(dps, d, "loss")))))
     noise = mp.mpf(10) ** (-(dps - 12))
     out: dict = {}
     for nm, t, exact in items:

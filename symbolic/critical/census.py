@@ -45,6 +45,7 @@ import sympy as sp
 from symbolic.core.backends import MpmathBackend
 from symbolic.core.errors import RelusymError
 from symbolic.core.formatting import decimal, loss_decimal
+from symbolic.core.precision import working_digits
 from symbolic.core.progress import progress_bar
 from symbolic.numerics.parallel import LocalProcessExecutor, executor_workers
 from symbolic.numerics.search import (
@@ -56,7 +57,7 @@ from symbolic.numerics.search import (
     start_design,
     zero_row_groups,
 )
-from symbolic.numerics.solve import check_digits, guard_digits, newton, newton_float, system_for
+from symbolic.numerics.solve import check_digits, newton, newton_float, system_for
 from symbolic.symmetry.canonical import OrbitRegistry, normaliser_permutations
 from symbolic.symmetry.groups import D_SYMBOL, FixedSpace, parse_d, parse_isotropy
 
@@ -462,7 +463,7 @@ def _refine_one(task) -> CriticalPoint | None:
     space = parse_isotropy(label)
     # The loss sums O(d^2) terms of size O(1) that cancel at a minimum: guard digits
     # keep its absolute error below 10^-digits (W = I: 1e-26 at d = 1e8 without them).
-    be = MpmathBackend(digits + guard_digits(dnum))
+    be = MpmathBackend(working_digits(digits, dnum, "loss"))
     rs = system_for(space)
     G = normaliser_permutations(space)
     start = [repr(float(v)) for v in x]
@@ -470,7 +471,7 @@ def _refine_one(task) -> CriticalPoint | None:
     if dead:
         # a dead block of rows: held at ~0 (exactly 0 is outside the kernel's domain)
         # while Newton solves the live rows' equations; then reported as exact zeros
-        tiny = f"1e-{digits + guard_digits(dnum) + 20}"
+        tiny = f"1e-{working_digits(digits, dnum, 'newton') + 20}"
         start = [tiny if i in dead else v for i, v in enumerate(start)]
     r = newton(space, start, dnum, dps=digits, maxiter=60, frozen=dead)
     if not r.converged:
@@ -546,7 +547,7 @@ def _refine_all(tasks: list, pool: Executor | None):
                         strict=True):
         if cp is not None:
             label, _x, _diff, dnum, digits, _ws, certify = task
-            be = MpmathBackend(digits + guard_digits(dnum))
+            be = MpmathBackend(working_digits(digits, dnum, "loss"))
             cp.values = [be.mp.mpf(v) for v in cp.values]
             cp.loss = be.mp.mpf(cp.loss)
             cp.residual = be.mp.mpf(cp.residual)
@@ -924,7 +925,7 @@ def _census_by_continuation(space, dnum, *, digits, starts, seed, progress, with
     out = Census(space, dnum, digits, starts=base.starts, search_d=SEARCH_D_MAX,
                  search=base.search)
     rs = system_for(space)
-    be = MpmathBackend(digits + guard_digits(dnum))
+    be = MpmathBackend(working_digits(digits, dnum, "loss"))
     for p in base.points:
         if not p.differentiable:  # zero rows: not continued (no smooth branch)
             continue
