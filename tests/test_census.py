@@ -314,7 +314,7 @@ def test_coarse_seeds_embed_critical_points_as_critical_points(spec):
 def test_search_split_over_workers_finds_the_same_points():
     """Batches split over two local processes (fixed chunks of rows) give exactly the
     serial search's classes, and the budget bounds the number of starts."""
-    from symbolic.critical.census import _SEARCH_MEMO, search_fixed_space
+    from symbolic.critical.explore import _SEARCH_MEMO, search_fixed_space
     from symbolic.numerics.parallel import LocalProcessExecutor
 
     _SEARCH_MEMO.clear()
