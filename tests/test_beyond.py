@@ -125,6 +125,33 @@ def test_beyond_census_streams_and_resumes(tmp_path):
         assert c["count"] >= first.get(c["isotropy"], 0)
 
 
+def test_resume_refuses_another_experiments_journal(tmp_path):
+    out = tmp_path / "runs.jsonl"
+    beyond_census("erf", 3, 3, 2, seed=1, workers=1, out=out, progress=False)
+    with pytest.raises(RelusymError, match="another experiment"):
+        beyond_census("erf", 3, 3, 2, seed=2, workers=1, out=out, resume=True,
+                      progress=False)
+    assert len(out.read_text().splitlines()) == 2
+
+
+def test_interval_text_rounds_outward():
+    """The printed Wilson interval (4 decimals) parsed back contains the computed one."""
+    from fractions import Fraction
+
+    from symbolic.experiments.stats import interval_text, wilson_interval
+
+    for n in (1, 7, 40, 200, 1000, 12345):
+        for count in {0, 1, n // 3, n // 2, n - 1, n}:
+            lo, hi = wilson_interval(count, n)
+            a, b = interval_text(lo, hi)
+            assert Fraction(a) <= Fraction(lo) and Fraction(b) >= Fraction(hi), (count, n)
+            assert len(a.split(".")[1]) == len(b.split(".")[1]) == 4
+    # a float just below a 4-decimal grid point whose product with 1e4 rounds up to it
+    lo = 0.0036999999999999997
+    assert lo * 1e4 == 37.0 and Fraction(lo) < Fraction(37, 10**4)
+    assert interval_text(lo, 0.5) == ["0.0036", "0.5000"]
+
+
 def test_bad_settings_are_refused(capsys):
     with pytest.raises(RelusymError, match="setting"):
         Setting("tanh")

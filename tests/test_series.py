@@ -439,6 +439,21 @@ def test_incremental_orders_and_disk_cache(tmp_path, monkeypatch):
     assert len(off.newton_steps) < len(f4.newton_steps)  # computed, not read
 
 
+def test_in_memory_increment_equals_a_cold_computation():
+    """family_series(previous=) continues a solution held in memory (disk cache off) to a
+    higher order: the result equals a cold computation of that order and reports the
+    order asked for; a previous solution of enough order is served with that order."""
+    f2 = family_series("bounded-d", 2, fit=False, check=False, cache=False)
+    f4 = family_series("bounded-d", 4, fit=False, check=False, cache=False, previous=f2)
+    assert f4.newton_steps[:len(f2.newton_steps)] == f2.newton_steps
+    assert len(f4.newton_steps) - len(f2.newton_steps) <= 2
+    cold = family_series("bounded-d", 4, fit=False, check=False, cache=False)
+    for a, b in zip(f4.theta, cold.theta, strict=True):
+        assert _same_series(a, b)
+    f3 = family_series("bounded-d", 3, fit=False, check=False, cache=False, previous=f4)
+    assert f3.order == 3 and f3.newton_steps == f4.newton_steps
+
+
 def test_validation_rejects_a_wrong_coefficient(bounded):
     """check_branch/truncation_slopes fail on a series with one wrong coefficient."""
     import copy

@@ -64,3 +64,26 @@ def test_newton_float_batch_agrees_with_mpmath():
         r = newton("d-1,1", [repr(float(v)) for v in x], 10, dps=30)
         assert r.converged
         assert np.allclose([float(v) for v in r.values], x, atol=1e-9)
+
+
+def test_newton_with_frozen_rows_solves_the_live_rows():
+    """newton(frozen=): a dead block of rows held at ~0 (the loss is not differentiable at
+    exactly 0) while the live rows solve their equations. Independent check: the network
+    without the dead neurons (full-matrix model, 40 digits) is critical, and the frozen
+    parameters did not move."""
+    fs = parse_isotropy("d-1,1")
+    names = fs.names
+    dead = [i for i, q in enumerate(fs.params) if q.kind in ("D", "O", "P") and q.row == 1]
+    start = ["1e-70" if i in dead else v for i, v in
+             enumerate(["0", "0", "1.3", "0", "1.3"])]
+    r = newton(fs, start, 7, digits=30, frozen=dead)
+    assert r.converged, r.reason
+    assert all(abs(float(r.values[i]) / 1e-70 - 1) < 1e-12
+               for i in dead)
+    W = fs.matrix([0 if i in dead else r.values[i] for i in range(len(names))], 7)
+    live = W[[i for i in range(7) if any(v != 0 for v in W[i])]]
+    assert live.shape[0] == 1
+    g = model.gradient(live, backend="mpmath", dps=40)
+    assert max(abs(x) for x in g.ravel()) < mpmath.mpf(10) ** -25
+    # the live row is the one-neuron critical point along the all-ones direction
+    assert abs(r.values[2] - r.values[4]) < mpmath.mpf(10) ** -25

@@ -65,7 +65,7 @@ re-exported here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -360,7 +360,7 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     if previous is not None and previous.family.name == spec.name and (
             fs is None or min(t.prec for t in previous.theta)
             > min(t.prec for t in fs.theta)):
-        fs = previous
+        fs = replace(previous, order=order, numeric=numeric or previous.numeric)
     if fs is not None and min(t.prec for t in fs.theta) >= target:
         pass  # a stored solution of at least this order
     else:

@@ -108,7 +108,7 @@ class Setting:
 
 # ----------------------------------------------------------------- erf (closed form)
 
-def _erf_pairs(U: np.ndarray, c: np.ndarray):
+def _erf_pairs(U: np.ndarray):
     G = U @ U.T
     n = 1.0 + 2.0 * np.diag(G)
     pq = np.sqrt(np.outer(n, n))
@@ -122,7 +122,7 @@ def erf_loss(W: np.ndarray, V: np.ndarray | None = None) -> float:
     V = np.eye(W.shape[1]) if V is None else np.asarray(V, dtype=float)
     U = np.vstack([W, V])
     c = np.concatenate([np.ones(len(W)), -np.ones(len(V))])
-    _, _, _, t = _erf_pairs(U, c)
+    _, _, _, t = _erf_pairs(U)
     return float(0.5 * c @ ((2.0 / np.pi) * np.arcsin(t)) @ c)
 
 
@@ -133,7 +133,7 @@ def erf_gradient(W: np.ndarray, V: np.ndarray | None = None) -> np.ndarray:
     k = len(W)
     U = np.vstack([W, V])
     c = np.concatenate([np.ones(k), -np.ones(len(V))])
-    G, n, pq, t = _erf_pairs(U, c)
+    G, n, pq, t = _erf_pairs(U)
     Gw, nw, pqw, tw = G[:k], n[:k], pq[:k], t[:k]
     a = (2.0 / np.pi) / np.sqrt(np.maximum(1.0 - tw * tw, 1e-300)) / pqw * c[None, :]
     # sum_l a_il (2 u_l - 2 s_il w_i / p_i), s_il = 2 G_il
@@ -268,7 +268,7 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
     import tempfile
 
     from symbolic.experiments.stats import check_sizes, interval_text, wilson_interval
-    from symbolic.numerics.parallel import make_executor, run_tasks
+    from symbolic.numerics.parallel import check_journal, make_executor, run_tasks
 
     setting = Setting(name=setting) if isinstance(setting, str) else setting
     check_sizes(k, d, runs)
@@ -279,6 +279,8 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
     if out is None:
         tmp = tempfile.TemporaryDirectory(prefix="relusym-beyond-")
         out = Path(tmp.name) / "runs.jsonl"
+    if resume:
+        check_journal(out, fp, "runs (setting, k, d or seed differ)")
     own = executor is None
     ex = make_executor(workers, scheduler) if own else executor
     try:
@@ -289,7 +291,6 @@ def beyond_census(setting: Setting | str, k: int, d: int, runs: int, *, seed: in
             ex.shutdown()
         if tmp is not None:
             tmp.cleanup()
-    results = [r for r in results if r.get("fingerprint") == fp]
     results.sort(key=lambda r: r["run"])
     conv = [r for r in results if r["status"] == "converged"]
     ltol = 1e-7 if setting.name == "erf" else 1e-4

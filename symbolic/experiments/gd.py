@@ -307,7 +307,7 @@ def gd_census(k: int, d: int, runs: int, protocol: Protocol = SAFRAN_SHAMIR, *,
     import tempfile
 
     from symbolic.experiments.classify import summarise
-    from symbolic.numerics.parallel import make_executor, read_journal, run_tasks
+    from symbolic.numerics.parallel import check_journal, make_executor, run_tasks
 
     check_sizes(k, d, runs)
     tasks = census_tasks(k, d, runs, protocol, seed=seed, digits=digits)
@@ -317,12 +317,7 @@ def gd_census(k: int, d: int, runs: int, protocol: Protocol = SAFRAN_SHAMIR, *,
         out = Path(tmpdir.name) / "runs.jsonl"
     out = Path(out)
     if resume:
-        old, _ = read_journal(out)
-        fp = tasks[0]["fingerprint"]
-        wrong = [r for r in old if r.get("fingerprint") != fp]
-        if wrong:
-            raise RelusymError(f"{out} holds runs of another experiment (k, d, seed or protocol "
-                               "differ); use another --out file")
+        check_journal(out, tasks[0]["fingerprint"], "runs (k, d, seed or protocol differ)")
     own = executor is None
     ex = make_executor(workers, scheduler) if own else executor
     try:

@@ -4,6 +4,7 @@ size checks shared by every census of training runs."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,16 @@ def wilson_interval(count: int, n: int, z: float = 1.959963984540054) -> tuple[f
 def interval_text(lo: float, hi: float) -> list[str]:
     """``[lo, hi]`` as 4-decimal strings rounded outward (the printed interval contains
     the computed one)."""
-    return [f"{math.floor(lo * 1e4) / 1e4:.4f}", f"{math.ceil(hi * 1e4) / 1e4:.4f}"]
+    a = math.floor(Fraction(lo) * 10**4)  # exact: lo * 1e4 in floats may round up
+    b = math.ceil(Fraction(hi) * 10**4)
+    return [_four(a), _four(b)]
+
+
+def _four(n: int) -> str:
+    """``n / 10^4`` as a decimal string with 4 decimals (exact)."""
+    sign = "-" if n < 0 else ""
+    q, r = divmod(abs(n), 10**4)
+    return f"{sign}{q}.{r:04d}"
 
 
 def check_sizes(k: Any, d: Any, runs: Any) -> None:

@@ -34,7 +34,7 @@ from symbolic.core.errors import RelusymError
 from symbolic.core.progress import progress_bar
 
 __all__ = ["SerialExecutor", "LocalProcessExecutor", "DaskExecutor", "make_executor",
-           "run_tasks", "read_journal", "executor_workers"]
+           "run_tasks", "read_journal", "check_journal", "executor_workers"]
 
 
 class SerialExecutor(Executor):
@@ -186,6 +186,14 @@ def executor_workers(executor: Executor) -> int:
         except Exception:  # pragma: no cover - scheduler info unavailable
             n = None
     return int(n or os.cpu_count() or 1)
+
+
+def check_journal(path: str | Path, fingerprint: str, what: str) -> None:
+    """Refuse to resume a journal holding lines of another experiment (another
+    ``fingerprint``): their ids would be taken for finished tasks of this one."""
+    old, _ = read_journal(path)
+    if any(r.get("fingerprint") != fingerprint for r in old):
+        raise RelusymError(f"{path} holds {what} of another experiment; use another --out file")
 
 
 def read_journal(path: str | Path) -> tuple[list[dict], bool]:
