@@ -119,3 +119,36 @@ def test_point_at_is_cached_on_disk(tmp_path, monkeypatch):
     b = track("d", seed, 10, 12, digits=20, progress=False).points[-1].values
     with mpmath.workdps(40):
         assert abs(mpmath.mpf(a[0]) - b[0]) < mpmath.mpf(10) ** -20
+
+
+@pytest.mark.parametrize("first_step", [4, 8])
+def test_track_keeps_off_the_mirror_branch_up_to_1e22(first_step):
+    """The saddle-d-1,1 family has components D2, P21 ~ -d^(-3/2) and a mirror branch with
+    them negated. Started at 10^8 with a first step of e^4 or e^8 in d (a constant
+    predictor), the relative jump test alone lands on the mirror (checked: 10 and 9 points
+    of the branch had the wrong signs with the componentwise and loss tests removed); the
+    one continuation stays on the branch, lands exactly on the ``through`` points and
+    reaches 10^22."""
+    from symbolic.catalogue.families import family
+
+    f = family("saddle-d-1,1")
+    b0 = track(f.isotropy, f.seed_values, f.seed_d, 10**8, digits=30, progress=False)
+    start = [str(v) for v in b0.points[-1].values]
+    b = track(f.isotropy, start, 10**8, 10**22, digits=30, progress=False,
+              initial_step=first_step, through=[10**14, "1e18"])
+    assert b.status == "reached"
+    assert {10**14, 10**18, 10**22} <= {p.d for p in b.points}
+    names = b.space.names
+    for p in b.points:
+        v = dict(zip(names, p.values, strict=True))
+        assert v["D2"] < 0 and v["P21"] < 0, p.d
+    # independent: Newton at 10^22 from the leading terms D2 ~ P21 ~ -d^(-3/2)
+    r = newton(f.isotropy, ["1", "-1e-44", "-1e-33", "1e-22", "-1e-33"], 10**22, dps=30)
+    assert r.converged
+    last = b.points[-1].values
+    assert all(abs(a - c) <= 1e-25 * (1 + abs(c)) for a, c in zip(r.values, last, strict=True))
+
+
+def test_track_through_must_lie_between_the_ends():
+    with pytest.raises(Exception, match="through"):
+        track("d-1,1", [1, 0, -1, 0, 0], 10, 100, through=[1000], progress=False)

@@ -70,112 +70,42 @@ def _dtext(d: Any) -> str:
 
 
 def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int = 50,
-             h0: float = 0.001, h_max: float = 0.35, rel_jump: float = 0.25,
-             max_steps: int = 3000, partial: bool = False) -> dict:
-    r"""Continue a zero of the reduced gradient from ``d0`` to each target ``d`` (increasing).
+             partial: bool = False) -> dict:
+    r"""Continue a zero of the reduced gradient from ``d0`` to each target ``d``: the
+    package's one continuation, :func:`symbolic.numerics.track.track` (predictor in
+    ``eps = d^(-1/2)``, componentwise branch test against mirror branches, loss and Morse
+    index checks), landing exactly on every target (``through=``), upwards and downwards.
 
-    Predictor-corrector in ``s = log d``: the predictor extrapolates every component
-    through the last three accepted points (quadratic in ``s``), the corrector is
-    :func:`newton_point`. A step is accepted only if (i) the corrector converges,
-    (ii) it lands near the predictor *componentwise*:
-    ``|theta_p - pred_p| <= rel_jump |pred_p| + 10^{-(dps/2)}`` (so no component flips its
-    sign: near a branch whose components decay like ``d^{-3/2}`` there is a second branch
-    with those components negated, e.g. the ``saddle-d-1,1`` family), (iii) the loss moves
-    by less than ``rel_jump`` of its value plus the predicted change, and (iv) the Morse
-    index on ``Fix(H)`` (:func:`fix_index`) is that of the start. Rejected steps are halved;
-    quick acceptances grow the step up to ``h_max``. Returns ``{target: (values, residual,
-    step)}``; raises :class:`ConvergenceError` naming ``d`` where the branch is lost.
+    Returns ``{target: (values, residual, step)}``; raises :class:`ConvergenceError`
+    naming ``d`` where the branch is lost (with ``partial=True``, returns what was reached).
     """
     from symbolic.core.parsing import parse_number
+    from symbolic.numerics.track import track
 
-    out: dict = {}
-    mp = mpmath.MPContext()
-    mp.dps = dps + 20
-    # exact d throughout: an mpf of another context would lower the working precision
     d0 = parse_number(d0, "d0")
-    exact = {}
-    for t in targets:
-        exact[t] = parse_number(t, "d")
-        R.space.check_d(exact[t])
-    x0, _, _ = newton_point(R, list(start), d0, dps=dps)
-    idx0 = fix_index(R, x0, d0, dps=dps)
-    loss0 = R.loss(x0, d0, dps=working_digits(dps, d0, "loss"))
-    tiny = mp.mpf(10) ** (-(dps // 2))
-    up = sorted((t for t in targets if exact[t] >= d0), key=lambda v: exact[v])
+    exact = {t: parse_number(t, "d") for t in targets}
+    for v in exact.values():
+        R.space.check_d(v)
+    out: dict = {}
+    up = sorted((t for t in targets if exact[t] > d0), key=lambda v: exact[v])
     down = sorted((t for t in targets if exact[t] < d0), key=lambda v: -exact[v])
-    steps = 0
-    for sg, todo in ((1, up), (-1, down)):
-        s = mp.log(_mpd(mp, d0))
-        hist = [(s, x0, loss0)]
-        h = mp.mpf(h0)
-        x = x0
+    at = [t for t in targets if exact[t] == d0]
+    for todo in (at, up, down):
+        if not todo:
+            continue
+        end = exact[todo[-1]]
+        b = track(R.space, list(start), d0, end, digits=dps, progress=False,
+                  through=[exact[t] for t in todo if exact[t] != end])
+        reached = {Fraction(p.d): p for p in b.points}
         for t in todo:
-            td = exact[t]
-            st = mp.log(_mpd(mp, td))
-            while sg * (st - s) > tiny:
-                steps += 1
-                if steps > max_steps:
-                    if partial:
-                        return out
-                    raise ConvergenceError(f"continuation step limit reached before "
-                                           f"d = {_dtext(td)}")
-                last = sg * (st - s) <= h * mp.mpf(1.3)  # no sliver of a step before a target
-                s_new = st if last else s + sg * h
-                d_new = td if last else Fraction(mp.nstr(mp.exp(s_new), 16))
-                # predictor: cubic in eps = d^(-1/2) = exp(-s/2) through the last four
-                # points (exact for the leading terms of a Puiseux branch, e.g. D2 ~ -eps^3)
-                pts = hist[-4:]
-                es = [mp.exp(-q[0] / 2) for q in pts]
-                e_new = mp.exp(-s_new / 2)
-                pred = [_neville(es, [q[1][i] for q in pts], e_new) for i in range(len(x))]
-                lpred = _neville(es, [q[2] for q in pts], e_new)
-                ok = True
-                try:
-                    y, res, stp = newton_point(R, pred, d_new, dps=dps, maxiter=12)
-                except (ConvergenceError, ZeroDivisionError, RelusymError):
-                    ok = False
-                if ok:  # componentwise near the predictor: no sign flips, no jumps
-                    ok = all(abs(mp.mpf(a) - b) <= rel_jump * abs(b) + tiny
-                             for a, b in zip(y, pred, strict=True))
-                if ok:  # the loss continues the predicted change
-                    ln = R.loss(y, d_new, dps=working_digits(dps, d_new, "loss"))
-                    ok = len(hist) < 2 or (abs(ln - lpred) <= rel_jump * abs(lpred - hist[-1][2])
-                                           + tiny * (1 + abs(ln)))
-                if ok:  # same Morse index on Fix(H)
-                    try:
-                        ok = fix_index(R, y, d_new, dps=dps) == idx0
-                    except ConvergenceError:
-                        ok = False
-                if not ok:
-                    h /= 2
-                    if h < mp.mpf(10) ** -6:
-                        if partial:
-                            return out
-                        raise ConvergenceError(
-                            f"the branch from d = {_dtext(d0)} is lost after d = "
-                            f"{_dtext(Fraction(mp.nstr(mp.exp(s), 16)))} (the corrector leaves "
-                            "the predictor, the loss jumps or the Morse index on Fix(H) "
-                            "changes: a fold or bifurcation?)")
-                    continue
-                s = st if last else mp.log(_mpd(mp, d_new))  # s of the exact d used
-                hist.append((s, y, ln))
-                x = y
-                h = min(h * mp.mpf(1.5), mp.mpf(h_max))
-                if last:
-                    out[t] = (y, res, stp)
-            if t not in out:  # target equal to the current point
-                out[t] = (x, mp.zero, mp.zero)
+            p = reached.get(Fraction(exact[t]))
+            if p is not None:
+                out[t] = (list(p.values), p.residual, p.step)
+        if b.status != "reached":
+            if partial:
+                return out
+            raise ConvergenceError(f"the branch from d = {_dtext(d0)} is lost: {b.message}")
     return out
-
-
-def _neville(xs: list, ys: list, x0):
-    """Value at ``x0`` of the polynomial through the points ``(xs, ys)``."""
-    p = list(ys)
-    n = len(p)
-    for k in range(1, n):
-        for i in range(n - k):
-            p[i] = ((x0 - xs[i + k]) * p[i] + (xs[i] - x0) * p[i + 1]) / (xs[i] - xs[i + k])
-    return p[0]
 
 
 def _extrapolate(eps_vals: list, ys: list):

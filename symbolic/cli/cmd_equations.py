@@ -28,10 +28,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sympy as sp
-
-    from symbolic.core.formatting import exact_str
-    from symbolic.symmetry.groups import D_SYMBOL, parse_d, parse_isotropy
+    from symbolic.symmetry.groups import parse_d, parse_isotropy
     from symbolic.systems.reduced import reduced_system
 
     space = parse_isotropy(args.isotropy)
@@ -46,25 +43,15 @@ def run(args: argparse.Namespace) -> int:
 
         print(latex_document(space, d=d) if args.document else equations_latex(space, d=d))
         return 0
-    rs = reduced_system(space.label)
-    sub = {} if d is None else {D_SYMBOL: sp.Rational(d.numerator, d.denominator)}
-    loss = rs.loss_expr.subs(sub)
-    grads = [g.subs(sub) for g in rs.gradient_exprs]
-    out = {
-        "isotropy": space.label,
-        "d": "d" if d is None else exact_str(d),
-        "parameters": [{"name": q.name, "latex": q.latex,
-                        "orbit_size": str(q.orbit_size)} for q in space.params],
-        "loss": str(loss),
-        "equations": {q.name: str(g) for q, g in zip(space.params, grads, strict=True)},
-    }
+    out = reduced_system(space.label).equations(d)
 
     def text() -> str:
         lines = [f"Fix({space.label}): {space.dim} parameters (independent of d)"]
+        import sympy as sp
+
         lines += [f"  {q.name:6} orbit size {sp.factor(q.orbit_size)}" for q in space.params]
-        lines.append(f"\nloss = {loss}\n")
-        lines += [f"d loss / d {q.name} = {g} = 0\n"
-                  for q, g in zip(space.params, grads, strict=True)]
+        lines.append(f"\nloss = {out['loss']}\n")
+        lines += [f"d loss / d {name} = {g} = 0\n" for name, g in out["equations"].items()]
         return "\n".join(lines)
 
     emit(args, "equations", out, text)

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "track",
         help="follow one critical point from one d to another",
-        description="Continuation in log d with secant predictor, Newton corrector and "
+        description="Continuation in log d with a predictor in d^(-1/2), Newton corrector and "
         "branch checks (Morse index on Fix(H)); reports where the branch turns back or is "
         "lost. Example: relusym track --family spurious-d-1,1 --to 1e8",
     )

@@ -3,11 +3,13 @@ r"""Continuation in d: follow one critical point of the reduced system from d0 t
 The reduced equations ``grad ell(theta; d) = 0`` define, near a nondegenerate
 point, a smooth branch ``theta(d)`` (implicit function theorem: the reduced
 Jacobian is invertible). We follow it in ``s = log d`` (so one run can go from
-``d = 10`` to ``d = 10^8`` in a few dozen steps, through fractional ``d``) with a
-secant predictor and a high-precision Newton corrector
+``d = 10`` to ``d = 10^22`` in a few dozen steps, through fractional ``d``) with a
+predictor polynomial in ``eps = d^(-1/2)`` and a high-precision Newton corrector
 (:func:`symbolic.numerics.solve.newton`), adapting the step: it grows after quick
-corrections and halves when the corrector fails or jumps too far from the
-prediction (which would risk landing on another branch).
+corrections and halves when the corrector fails or leaves the prediction (which would
+risk landing on another branch). This is the package's one continuation: the census,
+the atlas links, the transitions, the CLI ``track`` and the series' numeric profile
+(:func:`symbolic.asymptotics.profile.track_to`, a wrapper) all use it.
 
 A run stops with
 
@@ -17,11 +19,12 @@ A run stops with
   bifurcation);
 * ``"lost"``: the corrector keeps failing with the Jacobian still regular.
 
-Branch checks. A corrected point is accepted only if (i) Newton converged, (ii) it
-lies within 5 % (componentwise, relative) of the predictor, and (iii) its Morse
-index on ``Fix(H)`` -- the inertia of the reduced Hessian, i.e. of the pencil
-``(Hess ell, diag |orbit_p|)`` (Sylvester) -- is that of the start: a step onto
-another branch through a fold or a bifurcation changes the index, and is halved.
+Branch checks (see :func:`track`): a corrected point is accepted only if Newton
+converged, it lies near the predictor (relatively, and componentwise so that no component
+flips its sign onto a mirror branch), the loss continues its predicted change, and its
+Morse index on ``Fix(H)`` -- the inertia of the reduced Hessian, i.e. of the pencil
+``(Hess ell, diag |orbit_p|)`` (Sylvester) -- is that of the start: a step onto another
+branch through a fold or a bifurcation changes the index, and is halved.
 
 Precision: the user's ``digits`` (:mod:`symbolic.core.precision`); each corrector runs
 :func:`symbolic.numerics.solve.newton` at its own working precision (reported as
@@ -61,6 +64,9 @@ class BranchPoint:
     values: list
     loss: Any
     iterations: int
+    #: Newton's last residual and step at this point
+    residual: Any = None
+    step: Any = None
 
 
 @dataclass
@@ -177,6 +183,22 @@ def _min_singular_ratio(space, values, d) -> float:
     return float(min(ev) / max(max(ev), mpmath.mpf("1e-300")))
 
 
+def _neville(xs: list, ys: list, x0):
+    """Value at ``x0`` of the polynomial through the points ``(xs, ys)`` (Neville)."""
+    p = list(ys)
+    n = len(p)
+    for k in range(1, n):
+        for i in range(n - k):
+            p[i] = ((x0 - xs[i + k]) * p[i] + (xs[i] - x0) * p[i + 1]) / (xs[i] - xs[i + k])
+    return p[0]
+
+
+def _eps(d) -> mpmath.mpf:
+    """``d^(-1/2)`` of an exact ``d`` in the current mpmath context."""
+    d = Fraction(d)
+    return 1 / mpmath.sqrt(mpmath.mpf(d.numerator) / d.denominator)
+
+
 def track(
     space: FixedSpace | str,
     start: Any,
@@ -184,6 +206,7 @@ def track(
     d_to: Any,
     *,
     digits: int = 30,
+    through: Any = (),
     max_steps: int | None = None,
     initial_step: float | None = None,
     progress: bool | None = None,
@@ -198,6 +221,27 @@ def track(
     ``|theta - theta_start| / (1 + |theta_start|)``) from the given start, the start
     was not (near) critical: with ``strict=True`` a ConvergenceError is raised,
     otherwise ``Branch.warning`` says where the start moved (never silently).
+
+    ``through``: values of ``d`` between ``d_from`` and ``d_to`` on which the branch must
+    land exactly (they appear among ``Branch.points``); the series' numeric profile uses
+    them for its fit points.
+
+    Predictor: the polynomial in ``eps = d^(-1/2)`` through the last (up to) four accepted
+    points -- exact for the leading terms of a Puiseux branch, so one predictor serves
+    moderate ``d`` and ``d = 10^22`` alike. A corrected point ``theta`` with predictor
+    ``p`` and previous point ``q`` is accepted only if
+
+    1. Newton converged;
+    2. ``max_i |theta_i - p_i| / (1 + |p_i|) < 0.05`` (no jump onto another branch);
+    3. componentwise ``|theta_i - p_i| <= 0.25 (|p_i| + |p_i - q_i|) + 10^(-digits/2)``: no
+       component flips its sign. Near a branch whose components decay like ``d^(-3/2)``
+       there is a mirror branch with them negated (the ``saddle-d-1,1`` family), which
+       test 2 alone cannot tell apart;
+    4. the loss continues its predicted change:
+       ``|L - L_pred| <= 0.25 |L_pred - L_q| + 10^(-digits/2) (1 + |L|)``;
+    5. the Morse index on ``Fix(H)`` (:func:`fix_index`) is that of the start.
+
+    Rejected steps are halved; quick corrections grow the step (up to 0.5 in ``log d``).
     """
     from symbolic.core.parsing import parse_number
     from symbolic.numerics.solve import newton, system_for
@@ -210,6 +254,14 @@ def track(
     d0, d1 = parse_d(d_from), parse_d(d_to)
     space.check_d(d0)
     space.check_d(d1)
+    direction = 1 if d1 >= d0 else -1
+    stops = sorted({parse_d(t) for t in through}, key=lambda t: direction * t)
+    for t in stops:
+        if (t - d0) * direction <= 0 or (d1 - t) * direction <= 0:
+            raise RelusymError(f"d = {_dstr(t)} in `through` is not strictly between "
+                               f"d_from = {_dstr(d0)} and d_to = {_dstr(d1)}")
+        space.check_d(t)
+    stops.append(d1)
     rs = system_for(space)
     branch = Branch(space, digits)
     r = newton(space, start_vals, d0, digits=digits)
@@ -233,47 +285,57 @@ def track(
 
     branch.working_digits = r.working_digits
     branch.fix_index = index0 = fix_index(space, r.values, d0)
-    branch.points.append(BranchPoint(d0, r.values, loss(r.values, d0), r.iterations))
+    branch.points.append(BranchPoint(d0, r.values, loss(r.values, d0), r.iterations,
+                                     r.residual, r.step))
     if d0 == d1:
         return branch
     s0, s1 = math.log(float(d0)), math.log(float(d1))
-    direction = 1.0 if s1 > s0 else -1.0
     total = abs(s1 - s0)
-    h = initial_step or min(0.05, total / 4) if total > 0 else 0.0
+    h = initial_step or min(0.05, total / 4)
     h = max(h, 1e-12)
     if max_steps is None:  # steps are at most 0.5 in log d: leave room for halvings
-        max_steps = 400 + 4 * math.ceil(total / 0.5)
+        max_steps = 400 + 4 * math.ceil(total / 0.5) + 40 * len(stops)
     s = s0
     bar = progress_bar(100, progress, "track")
     done_frac = 0
     steps = 0
-    fails = 0
     while steps < max_steps:
         steps += 1
-        remaining = abs(s1 - s)
-        last_step = h >= remaining
-        s_new = s1 if last_step else s + direction * h
-        d_new = d1 if last_step else _to_fraction(math.exp(s_new))
-        if not last_step and (d_new - d1) * direction >= 0:
-            # exp(log d) in float may land at or beyond d1 (float(1e100) > 10^100)
-            last_step, s_new, d_new = True, s1, d1
-        prev = branch.points[-1]
-        if len(branch.points) >= 2:
-            pp = branch.points[-2]
-            sp_, sc = math.log(float(pp.d)), math.log(float(prev.d))
-            t = (s_new - sc) / (sc - sp_)
-            pred = [c + t * (c - p) for c, p in zip(prev.values, pp.values, strict=True)]
-        else:
-            pred = list(prev.values)
+        target = stops[0]
+        s_t = math.log(float(target))
+        # land on the next stop exactly, without a sliver of a step before it
+        last_step = h * 1.3 >= abs(s_t - s)
+        s_new = s_t if last_step else s + direction * h
+        d_new = target if last_step else _to_fraction(math.exp(s_new))
+        if not last_step and (d_new - target) * direction >= 0:
+            # exp(log d) in float may land at or beyond the stop (float(1e100) > 10^100)
+            last_step, s_new, d_new = True, s_t, target
+        hist = branch.points[-4:]
+        prev = hist[-1]
+        work = max(digits + 20, branch.working_digits)
+        with mpmath.workdps(work):
+            es = [_eps(q.d) for q in hist]
+            e_new = _eps(d_new)
+            pred = [_neville(es, [mpmath.mpf(q.values[i]) for q in hist], e_new)
+                    for i in range(len(prev.values))]
+            lpred = _neville(es, [mpmath.mpf(q.loss) for q in hist], e_new)
         rr = newton(space, pred, d_new, digits=digits, maxiter=15)
         ok = rr.converged
-        if ok:
-            jump = max(abs(a - b) / (1 + abs(b)) for a, b in zip(rr.values, pred, strict=True))
-            ok = jump < 0.05
+        with mpmath.workdps(work):
+            tiny = mpmath.mpf(10) ** (-(digits // 2))
+            if ok:
+                ok = max(abs(a - b) / (1 + abs(b))
+                         for a, b in zip(rr.values, pred, strict=True)) < 0.05
+            if ok:
+                ok = all(abs(a - b) <= (abs(b) + abs(b - q)) / 4 + tiny
+                         for a, b, q in zip(rr.values, pred, prev.values, strict=True))
+            if ok:
+                ln = loss(rr.values, d_new)
+                ok = len(hist) < 2 or (abs(ln - lpred) <= abs(lpred - prev.loss) / 4
+                                       + tiny * (1 + abs(ln)))
         if ok and index0 is not None:  # same Morse index on Fix(H): the same branch
             ok = fix_index(space, rr.values, d_new) == index0
         if not ok:
-            fails += 1
             h /= 2
             if h < 1e-9 * max(1.0, total):
                 ratio = _min_singular_ratio(space, prev.values, prev.d)
@@ -284,22 +346,27 @@ def track(
                                       f"{ratio:.2e}): a fold or bifurcation")
                 else:
                     branch.status = "lost"
+                    why = rr.reason if not rr.converged else (
+                        "it left the predictor, the loss jumped or the index on Fix(H) "
+                        "changed")
                     branch.message = (f"the corrector failed repeatedly after d = "
-                                      f"{_dstr(prev.d)} ({rr.reason})")
+                                      f"{_dstr(prev.d)} ({why})")
                 bar.close()
                 return branch
             continue
-        branch.points.append(BranchPoint(d_new, rr.values, loss(rr.values, d_new),
-                                         rr.iterations))
+        branch.points.append(BranchPoint(d_new, rr.values, ln, rr.iterations,
+                                         rr.residual, rr.step))
         branch.working_digits = max(branch.working_digits, rr.working_digits)
         s = s_new
         frac = int(100 * abs(s - s0) / total)
         bar.update(max(0, frac - done_frac))
         done_frac = frac
         if last_step:
-            bar.close()
-            branch.message = f"reached d = {_dstr(d1)} in {len(branch.points) - 1} steps"
-            return branch
+            stops.pop(0)
+            if not stops:
+                bar.close()
+                branch.message = f"reached d = {_dstr(d1)} in {len(branch.points) - 1} steps"
+                return branch
         # a good prediction converges in about log2(digits / accuracy of the predictor)
         # Newton steps (plus one that confirms the step size): grow the step while
         # corrections stay that quick

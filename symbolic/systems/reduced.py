@@ -513,6 +513,29 @@ class ReducedSystem:
         """
         return sp.Matrix(self._evaluate(SympyBackend(), self.arg_symbols, None, "hessian"))
 
+    def equations(self, d: Any = None) -> dict:
+        """The critical-point equations as a document: the parameters with their orbit
+        sizes, the reduced loss and ``d loss / d theta_p = 0`` per parameter (sympy-parsable
+        strings), symbolic in ``d`` or at the exact ``d`` given (checked against the space)."""
+        from symbolic.core.formatting import exact_str
+
+        sub = {}
+        if d is not None:
+            d = parse_d(d)
+            self.space.check_d(d)
+            sub = {D_SYMBOL: sp.Rational(d.numerator, d.denominator)
+                   if isinstance(d, Fraction) else sp.Integer(d)}
+        grads = [g.subs(sub) for g in self.gradient_exprs]
+        return {
+            "isotropy": self.space.label,
+            "d": "d" if d is None else exact_str(d),
+            "parameters": [{"name": q.name, "latex": q.latex,
+                            "orbit_size": str(q.orbit_size)} for q in self.space.params],
+            "loss": str(self.loss_expr.subs(sub)),
+            "equations": {q.name: str(g)
+                          for q, g in zip(self.space.params, grads, strict=True)},
+        }
+
 
 def _outer_bilinear(be, h, A, wx, wy, XY, Qx, Qy, xx, yy):
     """``x_k^T H y_l`` for all direction pairs (k, l) at once (broadcasting)."""
