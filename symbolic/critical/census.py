@@ -102,7 +102,7 @@ def census(
     For ``d > 10^8`` the float64 search is unreliable (the reduced gradient sums
     terms of size ``d^3`` that cancel), so the search runs at ``d = 10^8`` and every
     point found is continued to ``d`` in high precision (:mod:`symbolic.numerics.track`);
-    ``Census.search_d`` records this; ``d > 10^20`` is refused.
+    ``Census.search_d`` records this; ``d > 10^22`` is refused.
     """
     space = parse_isotropy(space)
     digits = check_digits(digits)
@@ -115,7 +115,7 @@ def census(
     if dnum > CONTINUATION_D_MAX:
         raise RelusymError(
             f"d = {_dstr(dnum)} is beyond the census range: the float64 search runs at "
-            f"d <= 1e8 and points are continued in d up to 1e20; for larger d use the "
+            f"d <= 1e8 and points are continued in d up to 1e22; for larger d use the "
             f"Puiseux expansions (relusym series) or relusym track on a single family")
     if dnum > SEARCH_D_MAX:
         return _census_by_continuation(space, dnum, digits=digits, starts=starts, seed=seed,
@@ -293,7 +293,7 @@ def _check_search_args(starts, seed, max_starts) -> None:
 SEARCH_D_MAX = 10**8
 
 #: Largest d reached by continuation from SEARCH_D_MAX (beyond: refused, use series).
-CONTINUATION_D_MAX = 10**20
+CONTINUATION_D_MAX = 10**22  # the range of numerics.track.track
 
 
 def _census_by_continuation(space, dnum, *, digits, starts, seed, progress, with_spectrum,
