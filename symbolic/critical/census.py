@@ -105,6 +105,11 @@ def census(
     ``Census.search_d`` records this; ``d > 10^22`` is refused.
     """
     space = parse_isotropy(space)
+    if space.has_alpha:
+        raise RelusymError(
+            f"census of {space.label!r}: second-layer weights other than 1 are supported by "
+            "the reduced system, Newton, continuation and spectra, not yet by the census "
+            "(its deduplication and larger-isotropy detection permute rows of all weights)")
     digits = check_digits(digits)
     dnum = parse_d(d)
     space.check_d(dnum)

@@ -123,6 +123,8 @@ def coarser_spaces(space: FixedSpace) -> list[tuple[FixedSpace, np.ndarray]]:
     r = space.r
     for a in range(1, r + 1):
         for b in range(a + 1, r + 1):
+            if space.blocks[a - 1].alpha != space.blocks[b - 1].alpha:
+                continue  # rows of other second-layer weights: not a larger symmetry
             merged = {c: sp.expand(space.blocks[c - 1].size
                                    + (space.blocks[b - 1].size if c == a else 0))
                       for c in range(1, r + 1) if c != b}
@@ -133,7 +135,7 @@ def coarser_spaces(space: FixedSpace) -> list[tuple[FixedSpace, np.ndarray]]:
                                                   -int(merged[c].subs(D_SYMBOL, 0)), c))
             parent = {c: i for i, c in enumerate(order, start=1)}
             parent[b] = parent[a]
-            new_blocks = [Block(merged[c]) for c in order]
+            new_blocks = [Block(merged[c], alpha=space.blocks[c - 1].alpha) for c in order]
             coarse = parse_isotropy(FixedSpace(tuple(new_blocks), space.extra).label)
             key = {(q.kind, q.row, q.col): i for i, q in enumerate(coarse.params)}
             emb = []

@@ -10,9 +10,17 @@ together. With ``k > d`` the extra neurons form *row-only* blocks of sizes
 
 The isotropy grammar (what a user types)::
 
-    spec   := blocks [ ";" blocks ]          # column blocks ; row-only blocks
+    spec   := blocks [ ";" blocks ] [ "@" weights ]   # column ; row-only blocks @ alpha
     blocks := size ( "," size )*
     size   := affine expression in d with integer coefficients: d, d-1, 2, 2d-3, 2*d+1
+    weights:= rational ( "," rational )*     # one per row block, column blocks first
+
+``@`` gives the second-layer weights ``alpha`` of the student, constant on each row
+block (the model ``f(x; W, alpha) = sum_i alpha_i relu(w_i . x)`` of
+:mod:`symbolic.loss.model`; without ``@`` every ``alpha_i = 1``): ``d-1,1;1@1,1,1/2``
+halves the output weight of the extra neuron. ``alpha`` is constant on the blocks, so
+``H`` still leaves the loss invariant and the critical points of the reduced system are
+critical points of ``L(W)`` for that fixed ``alpha``.
 
 The column block sizes must add up to ``d`` identically. Examples: ``d``
 (``Delta S_d``, the isotropy of ``W = I_d``), ``d-1,1``, ``d-2,2``, ``d-3,3``,
@@ -117,10 +125,12 @@ def _parse_size(text: str) -> sp.Expr:
 
 @dataclass(frozen=True)
 class Block:
-    """A block of indices: its size (affine in ``d``) and whether it is row-only."""
+    """A block of indices: its size (affine in ``d``), whether it is row-only, and the
+    second-layer weight ``alpha`` of its rows (a rational, default 1)."""
 
     size: sp.Expr
     row_only: bool = False
+    alpha: sp.Rational = sp.Integer(1)
 
     @property
     def literal(self) -> bool:
@@ -219,7 +229,22 @@ class FixedSpace:
         s = ",".join(fmt(b.size) for b in self.blocks)
         if self.extra:
             s += ";" + ",".join(fmt(b.size) for b in self.extra)
+        if self.has_alpha:
+            s += "@" + ",".join(str(b.alpha) for b in (*self.blocks, *self.extra))
         return s
+
+    @property
+    def has_alpha(self) -> bool:
+        """Whether some row block has a second-layer weight other than 1."""
+        return any(b.alpha != 1 for b in (*self.blocks, *self.extra))
+
+    def alpha_vector(self, d) -> list:
+        """The second-layer weight of every row at integer ``d`` (exact rationals, rows
+        in the order of :meth:`row_layout`): the ``alpha`` of :mod:`symbolic.loss.model`."""
+        rows, _ = self.row_layout(d)
+        return [Fraction(int(b.alpha.p), int(b.alpha.q)) for b in
+                (self.blocks[i - 1] if kind == "diag" else self.extra[i - 1]
+                 for kind, i in rows)]
 
     # ----------------------------------------------------------------- sizes
     @property
@@ -425,12 +450,12 @@ class FixedSpace:
                 if a in spl:
                     idx = []
                     for n in spl[a]:
-                        new.append(Block(sp.Integer(n), row_only=row_only))
+                        new.append(Block(sp.Integer(n), row_only=row_only, alpha=blk.alpha))
                         parent.append(a)
                         idx.append(len(new))
                     rest = sp.expand(blk.size - sum(spl[a]))
                     if rest != 0:
-                        new.append(Block(rest, row_only=row_only))
+                        new.append(Block(rest, row_only=row_only, alpha=blk.alpha))
                         parent.append(a)
                         idx.append(len(new))
                     pieces[a] = idx
@@ -465,6 +490,29 @@ class FixedSpace:
         }
 
 
+def _parse_alpha(text: str, spec: str) -> list:
+    """The second-layer weights after ``@``: rationals ``1``, ``-2``, ``1/2``, ``0.25``
+    (parsed exactly by :func:`symbolic.core.parsing.parse_number`, never evaluated)."""
+    from symbolic.core.parsing import parse_number
+
+    out = []
+    for t in text.split(","):
+        t = t.strip()
+        if not t:
+            raise IsotropyError(f"isotropy {spec!r}: empty second-layer weight after '@'")
+        try:
+            v = parse_number(t, "second-layer weight")
+        except Exception:
+            raise IsotropyError(f"isotropy {spec!r}: second-layer weight {t!r} is not a "
+                                "rational number") from None
+        v = Fraction(v)
+        if v == 0:
+            raise IsotropyError(f"isotropy {spec!r}: a second-layer weight 0 removes the "
+                                "block's neurons; drop the block instead")
+        out.append(sp.Rational(v.numerator, v.denominator))
+    return out
+
+
 def parse_isotropy(spec: str | FixedSpace) -> FixedSpace:
     """Parse an isotropy specification (see the module docstring).
 
@@ -478,6 +526,10 @@ def parse_isotropy(spec: str | FixedSpace) -> FixedSpace:
     if not isinstance(spec, str) or not spec.strip():
         raise IsotropyError(f"isotropy specification must be a non-empty string, got {spec!r}")
     text = spec.strip()
+    weights = None
+    if "@" in text:
+        text, _, wtext = text.partition("@")
+        weights = _parse_alpha(wtext, spec)
     parts = text.split(";")
     if len(parts) > 2:
         raise IsotropyError(f"{spec!r}: at most one ';' (column blocks ; row-only blocks)")
@@ -493,5 +545,15 @@ def parse_isotropy(spec: str | FixedSpace) -> FixedSpace:
     for b in cols + extra:
         if b.literal and b.size < 1:
             raise IsotropyError(f"malformed isotropy {spec!r}: block size {b.size} < 1")
+    if weights is not None:
+        if len(weights) != len(cols) + len(extra):
+            raise IsotropyError(
+                f"isotropy {spec!r}: {len(weights)} second-layer weights after '@' for "
+                f"{len(cols) + len(extra)} row blocks (one per block, column blocks first)")
+        cols = [Block(b.size, b.row_only, a) for b, a in zip(cols, weights, strict=False)]
+        extra = [Block(b.size, b.row_only, a)
+                 for b, a in zip(extra, weights[len(cols):], strict=True)]
     label = text.replace(" ", "")
+    if weights is not None and any(a != 1 for a in weights):
+        label += "@" + ",".join(str(a) for a in weights)
     return FixedSpace(tuple(cols), tuple(extra), label=label)

@@ -130,8 +130,14 @@ def _pair_types(fs: FixedSpace) -> list[PairType]:
     def name(rw):
         return f"{'B' if rw[0] == 'diag' else 'E'}{rw[1]}"
 
+    def weight(rw):
+        return (fs.blocks if rw[0] == "diag" else fs.extra)[rw[1] - 1].alpha
+
     def add(kind, count, ri, ru, marks, label):
-        count = sp.expand(count)
+        # second-layer weights: a pair of student rows carries alpha_i alpha_j, a student
+        # row against a target row alpha_i (beta = 1), DESIGN.md section 2 with alpha
+        w = weight(ri) * (weight(ru) if ru[0] != "target" else 1)
+        count = sp.expand(count * w)
         if count == 0:
             return
         out.append(PairType(kind, count, cells_for(ri, ru, marks), label))
