@@ -310,7 +310,8 @@ def _eps_newton(R: ReducedSystem, spec: FamilySpec, limits: list, target: int, p
 
 def _spec_key(spec: FamilySpec, dps: int, engine: str) -> list:
     return ["family", spec.name, spec.isotropy, str(spec.d0), sorted(spec.seed.items()),
-            sorted((spec.exact or {}).items()), spec.sqrt_q, dps, engine]
+            sorted((spec.exact or {}).items()), spec.sqrt_q, dps, engine,
+            *([list(spec.split)] if spec.split else [])]
 
 
 def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
@@ -338,6 +339,12 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     """
     if isinstance(spec, str):
         spec = get_family(spec)
+    if spec.split is not None:  # a k = d + 1 split family: the parent's series, mapped
+        from symbolic.asymptotics.split_series import split_family_series
+
+        return split_family_series(spec, order, dps=dps, extra=extra, progress=progress,
+                                   check=check, engine=engine, cache=cache,
+                                   previous=previous)
     space = parse_isotropy(spec.isotropy)
     R = ReducedSystem(space)
     target = order + extra + 1  # theta known to O(eps^target)
@@ -680,7 +687,7 @@ def series_result(spec: FamilySpec | str, order: int = 6, *, eigenvalues: bool =
             fs.validation = check_branch(fs, dps=dps)
     else:
         fs, ev = family_series(spec, order, dps=dps, progress=progress), None
-    if not fs.fitted_exponents and spec.exact is None:
+    if not fs.fitted_exponents and spec.exact is None and spec.split is None:
         fs.fitted_exponents = fit_exponents(ReducedSystem(fs.space), spec, fs.limits,
                                             sols=fs.numeric)
     return SeriesResult(fs, ev)

@@ -27,6 +27,9 @@ class FamilySpec:
     exact: dict | None = None  # exact closed-form point (independent of d), if known
     sqrt_q: int | None = None  # coefficient field Q(pi)(sqrt(q)) if needed (else found)
     fix_index: int | None = None  # Morse index on Fix(H) (None: taken from the seed)
+    #: a k > d family made by neuron splitting: ``(parent name, row, lambda)``; its
+    #: series is the parent's mapped exactly (:mod:`symbolic.asymptotics.split_series`)
+    split: tuple | None = None
 
 
 def custom_family(isotropy: str, start: dict, d0: Any, name: str = "custom") -> FamilySpec:
@@ -52,8 +55,12 @@ def custom_family(isotropy: str, start: dict, d0: Any, name: str = "custom") -> 
 def get_family(name: str) -> FamilySpec:
     """A family by name from the catalogue :mod:`symbolic.catalogue.families` (old names accepted
     as deprecated aliases, with a FutureWarning)."""
-    from symbolic.catalogue.families import family
+    from symbolic.catalogue.families import OVERPARAM_FAMILIES, family
 
+    if isinstance(name, str) and name.strip() in OVERPARAM_FAMILIES:
+        from symbolic.asymptotics.split_series import split_spec
+
+        return split_spec(OVERPARAM_FAMILIES[name.strip()])
     fam = family(name, warn=False)
     from symbolic.catalogue.families import resolve_name
 

@@ -56,8 +56,10 @@ def resolve_family(name: str):
     import warnings
 
     from symbolic.asymptotics.series import get_family
-    from symbolic.catalogue.families import deprecation_note
+    from symbolic.catalogue.families import OVERPARAM_FAMILIES, deprecation_note
 
+    if name in OVERPARAM_FAMILIES:  # a k > d family: split families have series
+        return get_family(name)
     note = deprecation_note(name)
     if note:
         print(f"relusym: {note}", file=sys.stderr)
