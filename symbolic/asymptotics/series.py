@@ -340,11 +340,9 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
     if isinstance(spec, str):
         spec = get_family(spec)
     if spec.split is not None:  # a k = d + 1 split family: the parent's series, mapped
-        from symbolic.asymptotics.split_series import split_family_series
-
-        return split_family_series(spec, order, dps=dps, extra=extra, progress=progress,
-                                   check=check, engine=engine, cache=cache,
-                                   previous=previous)
+        return _split_family_series(spec, order, dps=dps, extra=extra, progress=progress,
+                                    check=check, engine=engine, cache=cache,
+                                    previous=previous)
     space = parse_isotropy(spec.isotropy)
     R = ReducedSystem(space)
     target = order + extra + 1  # theta known to O(eps^target)
@@ -416,6 +414,32 @@ def family_series(spec: FamilySpec | str, order: int = 6, *, dps: int = 60,
         fs.fitted_exponents = fit_exponents(R, spec, fs.limits, sols=numeric)
     if bar is not None:
         bar.close()
+    return fs
+
+
+def _split_family_series(spec: FamilySpec, order: int, *, previous=None, **kw) -> FamilySeries:
+    """A split family (:mod:`symbolic.asymptotics.split_series`): the parent's series
+    (same options; ``previous`` a child of lower order) mapped exactly into the child's
+    fixed space, checked by the child's reduced gradient vanishing on it to its known
+    order (else nothing is returned)."""
+    from symbolic.asymptotics.split_series import map_split
+
+    prev_parent = previous._cache.get("parent") if previous is not None else None
+    par = family_series(get_family(spec.split[0]), order, previous=prev_parent, fit=False, **kw)
+    child, theta, limits = map_split(spec.split, par.space, spec.isotropy, par.theta,
+                                     par.limits)
+    fs = FamilySeries(spec, child, theta, order, limits, list(par.newton_steps), {},
+                      field_q=par.field_q, engine=par.engine)
+    fs._cache["parent"] = par
+    g = _evaluate(ReducedSystem(child), theta, "gradient", fs._cap(), fs.field_q, fs.engine)
+    for nm, gi in zip(child.names, g, strict=True):
+        if not gi.is_zero_to_prec():
+            raise RelusymError(f"family {spec.name}: the reduced gradient of Fix({child.label}) "
+                               f"does not vanish on the split series (component {nm}); "
+                               "not printed")
+    top = min(gi.prec for gi in g)
+    fs.validation = {"parent": {k: v for k, v in par.validation.items() if k != "slopes"},
+                     "gradient_zero_to": None if top == math.inf else int(top)}
     return fs
 
 

@@ -58,8 +58,6 @@ def get_family(name: str) -> FamilySpec:
     from symbolic.catalogue.families import OVERPARAM_FAMILIES, family
 
     if isinstance(name, str) and name.strip() in OVERPARAM_FAMILIES:
-        from symbolic.asymptotics.split_series import split_spec
-
         return split_spec(OVERPARAM_FAMILIES[name.strip()])
     fam = family(name, warn=False)
     from symbolic.catalogue.families import resolve_name
@@ -77,3 +75,33 @@ def spec_from_family(fam: Any) -> FamilySpec:
     (:class:`symbolic.catalogue.families.Family`)."""
     return FamilySpec(fam.name, fam.isotropy, fam.seed_d, dict(fam.seed_values),
                       fam.description, exact=fam.exact, fix_index=fam.fix_index)
+
+
+#: the split weight of a split family's series (the two pieces equal: the point has the
+#: extra symmetry exchanging them)
+DEFAULT_LAMBDA = "1/2"
+
+
+def split_spec(ofam: Any, lam: str = DEFAULT_LAMBDA) -> FamilySpec:
+    """The :class:`FamilySpec` of a catalogued split family
+    (:class:`symbolic.catalogue.families.OverparamFamily`): the parent's seed mapped by
+    :func:`symbolic.asymptotics.split_series.split_map`."""
+    from fractions import Fraction
+
+    from symbolic.asymptotics.split_series import split_map
+    from symbolic.catalogue.families import family
+
+    if ofam.mechanism != "split" or ofam.isotropy is None:
+        raise RelusymError(f"family {ofam.name!r} ({ofam.mechanism}) has no series: only split "
+                           "families whose fixed space the grammar expresses have one (a zero "
+                           "row is not a differentiable point)")
+    par = family(ofam.parent, warn=False)
+    parent_space = parse_isotropy(par.isotropy)
+    child = parse_isotropy(ofam.isotropy)
+    M = split_map(parent_space, child, ofam.row, Fraction(lam))
+    pv = [Fraction(str(par.seed_values[n])) for n in parent_space.names]
+    seed = {n: str(sum((c * v for c, v in zip(row, pv, strict=True)), Fraction(0)))
+            for n, row in zip(child.names, M, strict=True)}
+    return FamilySpec(ofam.name, ofam.isotropy, par.seed_d, seed,
+                      f"{ofam.description} Series at lambda = {lam}.",
+                      split=(ofam.parent, ofam.row, str(lam)))

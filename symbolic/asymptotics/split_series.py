@@ -20,39 +20,11 @@ is exactly zero.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
-from symbolic.asymptotics.specs import FamilySpec
 from symbolic.core.errors import RelusymError
 from symbolic.symmetry.groups import FixedSpace, parse_isotropy
 
-__all__ = ["split_spec", "split_map", "split_family_series"]
-
-#: the split weight of the series (the two pieces equal: the point has the extra symmetry
-#: exchanging them)
-DEFAULT_LAMBDA = "1/2"
-
-
-def split_spec(ofam: Any, lam: str = DEFAULT_LAMBDA) -> FamilySpec:
-    """The :class:`FamilySpec` of a catalogued split family
-    (:class:`symbolic.catalogue.families.OverparamFamily`)."""
-    from symbolic.catalogue.families import family
-
-    if ofam.mechanism != "split" or ofam.isotropy is None:
-        raise RelusymError(f"family {ofam.name!r} ({ofam.mechanism}) has no series: only split "
-                           "families whose fixed space the grammar expresses have one (a zero "
-                           "row is not a differentiable point)")
-    par = family(ofam.parent, warn=False)
-    parent_space = parse_isotropy(par.isotropy)
-    child = parse_isotropy(ofam.isotropy)
-    M = split_map(parent_space, child, ofam.row, Fraction(lam))
-    pv = [Fraction(str(par.seed_values[n])) for n in parent_space.names]
-    seed = {n: str(sum((c * v for c, v in zip(row, pv, strict=True)), Fraction(0)))
-            for n, row in zip(child.names, M, strict=True)}
-    return FamilySpec(ofam.name, ofam.isotropy, par.seed_d, seed,
-                      f"{ofam.description} Series at lambda = {lam}.",
-                      split=(ofam.parent, ofam.row, str(lam)))
-
+__all__ = ["split_map", "map_split"]
 
 def split_map(parent: FixedSpace, child: FixedSpace, row: str, lam: Fraction) -> list[list]:
     """The rational matrix ``M`` (child.dim x parent.dim) with ``theta_child = M
@@ -90,23 +62,16 @@ def split_map(parent: FixedSpace, child: FixedSpace, row: str, lam: Fraction) ->
     return maps[0]
 
 
-def split_family_series(spec: FamilySpec, order: int, **kw) -> Any:
-    """The child's :class:`~symbolic.asymptotics.series.FamilySeries`: the parent's series
-    (:func:`~symbolic.asymptotics.series.family_series` with the same options; ``previous``
-    a child of lower order) mapped by :func:`split_map`, checked by the child's gradient."""
-    import math
+def map_split(split: tuple, parent_space: FixedSpace, child_label: str, theta: list,
+              limits: list) -> tuple[FixedSpace, list, list]:
+    """The child's fixed space, parameter series and limits from the parent's (``split``
+    = ``(parent name, row, lambda)``): ``theta_child = M theta_parent`` with
+    ``M = split_map(...)`` (exact rational combinations of the series)."""
+    from symbolic.systems.puiseux import PiField, Series
 
-    from symbolic.asymptotics.series import FamilySeries, _evaluate, family_series
-    from symbolic.asymptotics.specs import get_family
-    from symbolic.systems.reduced import ReducedSystem
-
-    parent_name, row, lam = spec.split
-    previous = kw.pop("previous", None)
-    prev_parent = previous._cache.get("parent") if previous is not None else None
-    kw.pop("fit", None)
-    par = family_series(get_family(parent_name), order, previous=prev_parent, fit=False, **kw)
-    child = parse_isotropy(spec.isotropy)
-    M = split_map(par.space, child, row, Fraction(lam))
+    _, row, lam = split
+    child = parse_isotropy(child_label)
+    M = split_map(parent_space, child, row, Fraction(lam))
 
     def combine(row_m, items, zero):
         out = zero
@@ -115,22 +80,5 @@ def split_family_series(spec: FamilySpec, order: int, **kw) -> Any:
                 out = out + t * c
         return out
 
-    from symbolic.systems.puiseux import PiField, Series
-
-    theta = [combine(r, par.theta, Series(0, [])) for r in M]
-    limits = [combine(r, par.limits, PiField(0)) for r in M]
-    fs = FamilySeries(spec, child, theta, order, limits, list(par.newton_steps), {},
-                      field_q=par.field_q, engine=par.engine)
-    fs._cache["parent"] = par
-    g = _evaluate(ReducedSystem(child), theta, "gradient", fs._cap(), fs.field_q, fs.engine)
-    known = []
-    for nm, gi in zip(child.names, g, strict=True):
-        if not gi.is_zero_to_prec():
-            raise RelusymError(f"family {spec.name}: the reduced gradient of Fix({child.label}) "
-                               f"does not vanish on the split series (component {nm}); "
-                               "not printed")
-        known.append(gi.prec)
-    top = min(known)
-    fs.validation = {"parent": {k: v for k, v in par.validation.items() if k != "slopes"},
-                     "gradient_zero_to": None if top == math.inf else int(top)}
-    return fs
+    return (child, [combine(r, theta, Series(0, [])) for r in M],
+            [combine(r, limits, PiField(0)) for r in M])
