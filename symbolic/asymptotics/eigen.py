@@ -53,7 +53,7 @@ def _peval(coeffs: list[Series], lam: Series) -> tuple[Series, Series]:
     return p, dp
 
 
-def eigenvalue_series(H: Any, gram: list) -> list[Series]:
+def eigenvalue_series(H: Any, gram: list, zeros: int = 0) -> list[Series]:
     """Series of the eigenvalues of ``H v = lambda G v`` (``G = diag(gram)`` for a list of
     series, or the full matrix for a list of lists).
 
@@ -63,16 +63,30 @@ def eigenvalue_series(H: Any, gram: list) -> list[Series]:
     iteration on series, a repeated one by shifting ``lambda = eps^w mu + nu``
     and recursing on ``nu``. A root still repeated at the available precision is
     returned with its multiplicity (listed that many times).
+
+    ``zeros``: the number of eigenvalues known to be exactly 0 by an argument outside the
+    series (the tangent of a segment of critical points); the lowest coefficients of the
+    characteristic polynomial must then vanish to their known order (else
+    :class:`SeriesPrecisionError`: the series contradict the claim) and are set to 0.
     """
     m = len(gram)
     Hl = [[(H[i][j] if not isinstance(H, np.ndarray) else H[i, j]) for j in range(m)]
           for i in range(m)]
     if isinstance(gram[0], list):  # a full Gram matrix: M = G^{-1} H column by column
-        cols = [solve_series(gram, [Hl[i][j] for i in range(m)]) for j in range(m)]
+        known = [x.prec for row in Hl for x in row if x.prec != math.inf]
+        top = max(known) if known else None  # a column of exact entries: invert G to this
+        cols = [solve_series(gram, [Hl[i][j] for i in range(m)], prec=top)
+                for j in range(m)]
         M = [[cols[j][i] for j in range(m)] for i in range(m)]
     else:
         M = [[Hl[i][j] / gram[i] for j in range(m)] for i in range(m)]
     P = _charpoly(M)
+    for i in range(zeros):
+        if P[i].c:
+            raise SeriesPrecisionError(
+                f"an eigenvalue claimed to be 0 is not: characteristic polynomial coefficient "
+                f"{i} has the nonzero term {P[i].leading().to_sympy()} eps^{P[i].v}")
+        P[i] = Series(0, [])
     return _poly_roots(P, None)
 
 
@@ -81,7 +95,11 @@ def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
     T = sp.Symbol("T")
     mu = sp.Symbol("mu")
     expr = sum((c.to_sympy().subs(sp.pi, T) * mu**i for i, c in coeffs.items()), sp.S.Zero)
-    qs = {c.qv for c in coeffs.values() if isinstance(c, Quad) and c.qv}
+    quads = [c for c in coeffs.values() if isinstance(c, Quad) and c.qv]
+    if any(isinstance(c.qv, PiField) for c in quads):
+        raise FieldExtensionError("an edge polynomial over Q(pi)(sqrt(r(pi))): a tower of "
+                                  "extensions is needed")
+    qs = {c.qv for c in quads}
     out = []
     if not qs:
         poly = sp.Poly(expr, mu, domain=sp.QQ.frac_field(T))
@@ -95,6 +113,9 @@ def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
         fp = sp.Poly(f, mu)
         if fp.degree() == 0:
             continue
+        if fp.degree() == 2 and ext is None:  # conjugate roots in Q(pi)(sqrt(disc))
+            out += [(r, mult) for r in _quadratic_roots(fp, T)]
+            continue
         if fp.degree() != 1:
             raise FieldExtensionError(
                 f"edge polynomial factor {f} (T = pi) has no root in the coefficient field")
@@ -107,6 +128,42 @@ def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
         else:
             out.append((coerce_coefficient(sp.sympify(root), int(ext**2)), mult))
     return out
+
+
+def _quadratic_roots(fp: Any, T: sp.Symbol) -> list:
+    """The two roots of an irreducible quadratic ``a2 mu^2 + a1 mu + a0`` over Q(pi)
+    (``T = pi``): ``(-a1 +- s sqrt(q)) / (2 a2)`` with ``disc = a1^2 - 4 a2 a0 = s^2 q``,
+    ``q`` square-free (an integer times a square-free polynomial in pi), as elements of
+    ``Q(pi)(sqrt q)``. Real roots only (an eigenvalue of a symmetric pencil): a negative
+    discriminant raises."""
+    a2, a1, a0 = fp.all_coeffs()
+    disc = sp.cancel(sp.together(a1**2 - 4 * a2 * a0))
+    num, den = sp.fraction(disc)
+    c, facs = sp.factor_list(sp.expand(num * den), T)  # disc = num den / den^2
+    c = sp.Rational(c)
+    sign = 1 if c > 0 else -1
+    n, m = abs(c.p) * abs(c.q), abs(c.q)  # |c| = n / m^2
+    q_int, s_int, k = 1, 1, 2
+    while k * k <= n:
+        while n % (k * k) == 0:
+            n //= k * k
+            s_int *= k
+        k += 1
+    q_int = n * sign
+    q_expr, s_expr = sp.Integer(q_int), sp.Rational(s_int, m)
+    for f, e in facs:
+        q_expr *= f ** (e % 2)
+        s_expr *= f ** (e // 2)
+    s_expr = s_expr / den
+    if float(q_expr.subs(T, sp.pi)) < 0:
+        raise FieldExtensionError(f"complex eigenvalue leading terms (discriminant {disc})")
+    a = PiField.from_sympy(sp.cancel(-a1 / (2 * a2)).subs(T, sp.pi))
+    b = PiField.from_sympy(sp.cancel(s_expr / (2 * a2)).subs(T, sp.pi))
+    qv = (int(q_expr) if q_expr.is_Integer
+          else PiField.from_sympy(sp.expand(q_expr).subs(T, sp.pi)))
+    if isinstance(qv, int) and qv == 1:
+        return [a + b, a - b]
+    return [Quad(a, b, qv), Quad(a, -b, qv)]
 
 
 def _shift(P: list[Series], c: Series) -> list[Series]:
@@ -139,8 +196,9 @@ def _poly_roots(P: list[Series], wmin: int | None) -> list[Series]:
         k0 += 1
     roots: list[Series] = []
     if k0:
-        prec = min(int(P[i].prec) for i in range(k0)) if k0 else 0
-        roots += [Series(0, [], max(prec, (wmin or 0) + 1))] * k0
+        prec = min(P[i].prec for i in range(k0))
+        roots += [Series(0, [], prec if prec == math.inf else max(int(prec), (wmin or 0) + 1))
+                  ] * k0
     pts = [(i, P[i].v) for i in range(k0, m + 1) if P[i].c]
     hull: list = []
     for pt in pts:

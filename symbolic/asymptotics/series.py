@@ -159,6 +159,9 @@ class FamilySeries:
     field_q: int | None = None  # coefficients in Q(pi)(sqrt(field_q)) when set
     engine: str = "pairs"  # evaluation of the reduced system on series (see _evaluate)
     validation: dict = field(default_factory=dict)  # check_branch's measurements
+    #: irreducible label -> number of Hessian eigenvalues known to be exactly 0 there (a
+    #: segment of critical points: the split families' direction of lambda lies in Fix(H))
+    kernel: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -222,7 +225,7 @@ class FamilySeries:
             Gs = reps.gram_expr()
             n = Gs.shape[0]
             G = [[_poly_in_d(Gs[i, j]) for j in range(n)] for i in range(n)]
-            lams = eigenvalue_series(B, G)
+            lams = eigenvalue_series(B, G, zeros=self.kernel.get(label, 0))
             self._cache[key] = [{"irrep": label, "multiplicity": str(irr.dim_expr),
                                  "series": lam} for lam in lams]
         return self._cache[key]
@@ -428,8 +431,10 @@ def _split_family_series(spec: FamilySpec, order: int, *, previous=None, **kw) -
     par = family_series(get_family(spec.split[0]), order, previous=prev_parent, fit=False, **kw)
     child, theta, limits = map_split(spec.split, par.space, spec.isotropy, par.theta,
                                      par.limits)
+    # the segment lambda -> split point is a curve of critical points inside Fix(child):
+    # its tangent is a zero eigenvector of the Hessian in the trivial isotypic block
     fs = FamilySeries(spec, child, theta, order, limits, list(par.newton_steps), {},
-                      field_q=par.field_q, engine=par.engine)
+                      field_q=par.field_q, engine=par.engine, kernel={"triv": 1})
     fs._cache["parent"] = par
     g = _evaluate(ReducedSystem(child), theta, "gradient", fs._cap(), fs.field_q, fs.engine)
     for nm, gi in zip(child.names, g, strict=True):

@@ -448,10 +448,13 @@ def _horner(p: fmpq_poly, x: arb) -> arb:
 class Quad:
     """An element ``a + b sqrt(q)`` of ``Q(pi)(sqrt(q))`` (``a, b`` in Q(pi)).
 
-    ``qv`` (a square-free integer) is carried by every element (no global setting):
-    an expansion that needs it (e.g. ``sqrt(2)`` in the ``d-2,2`` family) passes it
-    explicitly (``ext`` arguments). Mixed arithmetic with :class:`PiField` returns
-    ``Quad``.
+    ``qv`` is carried by every element (no global setting): a square-free integer (an
+    expansion that needs it, e.g. ``sqrt(2)`` in the ``d-2,2`` family, passes it
+    explicitly as ``ext``), or an element of Q(pi) that is not a square there (the
+    leading coefficients of eigenvalues that are roots of an irreducible quadratic over
+    Q(pi), e.g. ``sqrt(pi^2 + 32)`` at k = d + 1). Mixed arithmetic with
+    :class:`PiField` returns ``Quad``; two elements of different extensions do not mix
+    (:class:`FieldExtensionError`: a tower is not supported).
     """
 
     __slots__ = ("a", "b", "qv")
@@ -482,9 +485,20 @@ class Quad:
     def _simple(self):
         return self.a if self.b.is_zero() else self
 
+    def _q(self, o: Quad):
+        """The common extension of two elements (FieldExtensionError if they differ)."""
+        if self.qv is None or o.b.is_zero():
+            return o.qv if self.qv is None else self.qv
+        if o.qv is None or self.b.is_zero():
+            return self.qv if o.qv is None else o.qv
+        if not _same_radicand(self.qv, o.qv):
+            raise FieldExtensionError(f"sqrt({_q_sympy(self.qv)}) and sqrt({_q_sympy(o.qv)}) "
+                                      "in one expression: a tower of extensions is needed")
+        return self.qv
+
     def __add__(self, o):
         o = Quad.coerce(o)
-        return Quad(self.a + o.a, self.b + o.b, self.qv or o.qv)._simple()
+        return Quad(self.a + o.a, self.b + o.b, self._q(o))._simple()
 
     __radd__ = __add__
 
@@ -499,11 +513,12 @@ class Quad:
 
     def __mul__(self, o):
         o = Quad.coerce(o)
+        q = self._q(o)
         a = self.a * o.a
         if not self.b.is_zero() and not o.b.is_zero():
-            a = a + self.b * o.b * (self.qv or o.qv)
+            a = a + self.b * o.b * q
         b = self.a * o.b + self.b * o.a
-        return Quad(a, b, self.qv or o.qv)._simple()
+        return Quad(a, b, q)._simple()
 
     __rmul__ = __mul__
 
@@ -546,7 +561,8 @@ class Quad:
 
     def to_arb(self, prec: int = 128) -> arb:
         with ctx.workprec(prec):
-            return self.a.to_arb(prec) + self.b.to_arb(prec) * arb(self.qv).sqrt()
+            q = self.qv.to_arb(prec) if isinstance(self.qv, PiField) else arb(self.qv)
+            return self.a.to_arb(prec) + self.b.to_arb(prec) * q.sqrt()
 
     def sign(self) -> int:
         """The exact sign (rigorous: arb evaluation at increasing precision)."""
@@ -573,13 +589,25 @@ class Quad:
                 if out.sign() < 0:
                     out = -out
                 return out
-        raise FieldExtensionError(f"sqrt({self.to_sympy()}) is not in Q(pi, sqrt({self.qv}))")
+        raise FieldExtensionError(f"sqrt({self.to_sympy()}) is not in Q(pi, "
+                                  f"sqrt({_q_sympy(self.qv)}))")
 
     def to_sympy(self) -> sp.Expr:
-        return self.a.to_sympy() + self.b.to_sympy() * sp.sqrt(self.qv)
+        return self.a.to_sympy() + self.b.to_sympy() * sp.sqrt(_q_sympy(self.qv))
 
     def __repr__(self):
         return f"Quad({self.to_sympy()})"
+
+
+def _q_sympy(q: Any) -> sp.Expr:
+    """The radicand of a :class:`Quad` as a sympy expression."""
+    return q.to_sympy() if isinstance(q, PiField) else sp.Integer(q)
+
+
+def _same_radicand(p: Any, q: Any) -> bool:
+    if isinstance(p, PiField) or isinstance(q, PiField):
+        return (PiField.coerce(p) - PiField.coerce(q)).is_zero()
+    return p == q
 
 
 def coerce_coefficient(x: Any, ext: int | None = None):

@@ -702,11 +702,13 @@ def evaluate_reduced(R, values: list, want: str, d_series: Series | None = None,
     return R._assemble(be, invs, dd, want)
 
 
-def solve_series(A: list, b: list) -> list[Series]:
+def solve_series(A: list, b: list, prec: float | None = None) -> list[Series]:
     """Solve ``A x = b`` over Laurent series (Gaussian elimination, exact coefficients).
 
     The pivot of each column is the entry of least valuation (an exact nonzero
-    leading coefficient); precision losses are tracked by the arithmetic.
+    leading coefficient); precision losses are tracked by the arithmetic. ``prec``: the
+    absolute order to which an exact pivot is inverted when its row holds only exact
+    series (otherwise the row's own precision decides).
     """
     n = len(b)
     M = [[Series.coerce(x) for x in row] + [Series.coerce(bb)]
@@ -721,9 +723,9 @@ def solve_series(A: list, b: list) -> list[Series]:
         need = None
         if p.prec == INF and len(p.c) > 1:  # an exact pivot: invert to what the row needs
             fin = [x.prec - x.v for x in M[col] if x.prec != INF and x.c]
-            if not fin:
+            if not fin and prec is None:
                 raise SeriesPrecisionError("exact series system needs a precision")
-            need = max(fin) - p.v
+            need = (max(fin) if fin else prec - p.v) - p.v
         inv = p.inverse(need)
         M[col] = [x * inv for x in M[col]]
         for r in range(n):
