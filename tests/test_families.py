@@ -96,15 +96,31 @@ def test_overparam_zero_family_is_not_differentiable_and_names_resolve():
         assert f.source and f.how_found
 
 
-def test_split_isotropy_read_from_the_label_matches_the_parsed_space():
-    """The catalogue reads 'last block is the literal 1' from the label (no sympy at
-    import); the parsed fixed space must agree for every spurious family."""
+def test_split_isotropy_read_from_the_label_holds_the_split_point():
+    """The catalogue reads the split family's fixed space from the parent's label (no
+    sympy at import); independently, the split point's matrix (fam.point) must lie in it:
+    every orbit of the parsed fixed space constant, every entry outside the orbits 0."""
+    import numpy as np
+
+    from symbolic.symmetry.groups import parse_isotropy
+
+    seen = set()
     for f in OVERPARAM_FAMILIES.values():
         if f.mechanism != "split":
             continue
-        s = FAMILIES[f.parent].space
-        last_literal_one = s.blocks[-1].literal and s.blocks[-1].size == 1
-        assert (f.isotropy is not None) == last_literal_one, f.name
+        assert f.isotropy is not None, f.name
+        space = parse_isotropy(f.isotropy)
+        seen.add(f.isotropy)
+        for d in (7, 8):
+            W = np.array(f.point(d, "1/3", digits=20), dtype=object)
+            masks = space.orbit_masks(d)
+            assert W.shape == (d + 1, d)
+            for n, m in masks.items():
+                vals = {str(x) for x in W[m == 1]}
+                assert len(vals) == 1, (f.name, n, d)
+            outside = sum(masks.values()) == 0
+            assert all(x == 0 for x in W[outside]), f.name
+    assert {"d-1,1;1", "d-2,1,1;1", "d-3,2,1;1"} <= seen
 
 
 def test_catalogue_import_does_not_import_sympy():

@@ -113,8 +113,9 @@ def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
         fp = sp.Poly(f, mu)
         if fp.degree() == 0:
             continue
-        if fp.degree() == 2 and ext is None:  # conjugate roots in Q(pi)(sqrt(disc))
-            out += [(r, mult) for r in _quadratic_roots(fp, T)]
+        if fp.degree() == 2:  # conjugate roots in Q(pi)(sqrt(disc)) (a tower over ext)
+            q0 = None if ext is None else int(ext**2)
+            out += [(r, mult) for r in _quadratic_roots(fp, T, q0)]
             continue
         if fp.degree() != 1:
             raise FieldExtensionError(
@@ -130,39 +131,46 @@ def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
     return out
 
 
-def _quadratic_roots(fp: Any, T: sp.Symbol) -> list:
+def _quadratic_roots(fp: Any, T: sp.Symbol, q0: int | None = None) -> list:
     """The two roots of an irreducible quadratic ``a2 mu^2 + a1 mu + a0`` over Q(pi)
-    (``T = pi``): ``(-a1 +- s sqrt(q)) / (2 a2)`` with ``disc = a1^2 - 4 a2 a0 = s^2 q``,
-    ``q`` square-free (an integer times a square-free polynomial in pi), as elements of
-    ``Q(pi)(sqrt q)``. Real roots only (an eigenvalue of a symmetric pencil): a negative
-    discriminant raises."""
+    (``T = pi``), or over Q(pi)(sqrt q0): ``(-a1 +- s sqrt(r)) / (2 a2)`` with
+    ``disc = a1^2 - 4 a2 a0 = s^2 r`` and ``r`` the product of the factors of odd
+    multiplicity of ``disc`` (factored over Q, or over Q(sqrt q0)) -- a polynomial in pi of
+    positive degree, so ``sqrt(r)`` is not in the base field and the representation
+    ``a + b sqrt(r)`` is unique. Real roots only (eigenvalues of a symmetric pencil)."""
     a2, a1, a0 = fp.all_coeffs()
     disc = sp.cancel(sp.together(a1**2 - 4 * a2 * a0))
     num, den = sp.fraction(disc)
-    c, facs = sp.factor_list(sp.expand(num * den), T)  # disc = num den / den^2
-    c = sp.Rational(c)
-    sign = 1 if c > 0 else -1
-    n, m = abs(c.p) * abs(c.q), abs(c.q)  # |c| = n / m^2
-    q_int, s_int, k = 1, 1, 2
-    while k * k <= n:
-        while n % (k * k) == 0:
-            n //= k * k
-            s_int *= k
-        k += 1
-    q_int = n * sign
-    q_expr, s_expr = sp.Integer(q_int), sp.Rational(s_int, m)
+    ext = {} if q0 is None else {"extension": sp.sqrt(q0)}
+    c, facs = sp.factor_list(sp.expand(num * den), T, **ext)  # disc = num den / den^2
+    r_expr, s_expr = sp.Integer(1), sp.Integer(1)
     for f, e in facs:
-        q_expr *= f ** (e % 2)
+        r_expr *= f ** (e % 2)
         s_expr *= f ** (e // 2)
+    if not r_expr.has(T):
+        raise FieldExtensionError(f"edge polynomial {fp.as_expr()} (T = pi): roots need the "
+                                  f"square root of the constant {c}: not supported")
+    c = sp.nsimplify(c)
+    if c.is_Rational:  # c = n / m^2: the square part of the rational constant comes out
+        n, m = abs(int(c.p)) * int(c.q), int(c.q)
+        k, sq = 2, 1
+        while k * k <= n:
+            while n % (k * k) == 0:
+                n //= k * k
+                sq *= k
+            k += 1
+        c, s_expr = sp.Integer(n if c > 0 else -n), s_expr * sp.Rational(sq, m)
+    r_expr = sp.expand(c * r_expr)  # the rest of the constant stays under the root
     s_expr = s_expr / den
-    if float(q_expr.subs(T, sp.pi)) < 0:
+    if float(r_expr.subs(T, sp.pi)) < 0:
         raise FieldExtensionError(f"complex eigenvalue leading terms (discriminant {disc})")
-    a = PiField.from_sympy(sp.cancel(-a1 / (2 * a2)).subs(T, sp.pi))
-    b = PiField.from_sympy(sp.cancel(s_expr / (2 * a2)).subs(T, sp.pi))
-    qv = (int(q_expr) if q_expr.is_Integer
-          else PiField.from_sympy(sp.expand(q_expr).subs(T, sp.pi)))
-    if isinstance(qv, int) and qv == 1:
-        return [a + b, a - b]
+
+    def coef(e):
+        e = sp.cancel(e).subs(T, sp.pi)
+        return PiField.from_sympy(e) if q0 is None else coerce_coefficient(sp.expand(e), q0)
+
+    a, b = coef(-a1 / (2 * a2)), coef(s_expr / (2 * a2))
+    qv = coef(r_expr)
     return [Quad(a, b, qv), Quad(a, -b, qv)]
 
 

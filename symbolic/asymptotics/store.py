@@ -57,7 +57,7 @@ def _coef_to_json(c: Any) -> Any:
     """An exact coefficient as strings: ``[num coeffs, den coeffs]`` or, in Q(pi)(sqrt q),
     ``{"q": q, "a": ..., "b": ...}``."""
     if isinstance(c, Quad):
-        q = _coef_to_json(c.qv) if isinstance(c.qv, PiField) else c.qv
+        q = c.qv if isinstance(c.qv, int) else _coef_to_json(c.qv)
         return {"q": q, "a": _coef_to_json(c.a), "b": _coef_to_json(c.b)}
     r = c.reduced()
     return [[str(x) for x in r.num.coeffs()], [str(x) for x in r.den.coeffs()]]
@@ -69,7 +69,7 @@ def _coef_from_json(j: Any) -> Any:
     from symbolic.core.parsing import parse_number
 
     if isinstance(j, dict):
-        q = _coef_from_json(j["q"]) if isinstance(j["q"], list) else int(j["q"])
+        q = int(j["q"]) if isinstance(j["q"], (int, str)) else _coef_from_json(j["q"])
         return Quad(_coef_from_json(j["a"]), _coef_from_json(j["b"]), q)
 
     def poly(cs):
@@ -98,7 +98,7 @@ def to_mpf(c: Any, mp: Any = None):
     """The value of an element of Q(pi) (or Q(pi)(sqrt q)) in an mpmath context."""
     mp = mp or mpmath.mp
     if isinstance(c, Quad):
-        q = to_mpf(c.qv, mp) if isinstance(c.qv, PiField) else c.qv
+        q = c.qv if isinstance(c.qv, int) else to_mpf(c.qv, mp)
         return to_mpf(c.a, mp) + to_mpf(c.b, mp) * mp.sqrt(q)
 
     def ev(poly):

@@ -282,6 +282,27 @@ class OverparamFamily:
                 "source": self.source, "expected": dict(self.expected)}
 
 
+def _split_isotropy(parent: str) -> str | None:
+    """The fixed space holding the split of the parent's last row, read from the label
+    (the catalogue stays sympy-free; tests/test_families.py checks every one against the
+    split point's matrix): the last block becomes ``k - 1, 1`` (the split row on its own)
+    and the extra neuron a row-only block of size 1 -- ``d-1,1 -> d-1,1;1``,
+    ``d-2,2 -> d-2,1,1;1``, ``d -> d-1,1;1``. None when the label is not of that form."""
+    if ";" in parent:
+        return None
+    sizes = [t.strip() for t in parent.split(",")]
+    last = sizes[-1]
+    if last == "1":
+        return f"{parent};1"
+    if last.isdigit():
+        sizes[-1:] = [str(int(last) - 1), "1"]
+    elif last == "d" and len(sizes) == 1:
+        sizes = ["d-1", "1"]
+    else:
+        return None
+    return ",".join(sizes) + ";1"
+
+
 def _overparam_entries() -> list[OverparamFamily]:
     out = []
     spurious = [f for f in FAMILIES.values() if f.kind == "spurious minimum"]
@@ -290,10 +311,7 @@ def _overparam_entries() -> list[OverparamFamily]:
            "model at 40 digits (tests/test_overparam.py); type from the certified "
            "inertia In H_k + In(M_i) (relusym overparam)")
     for f in spurious:
-        # the last diagonal block is the literal 1 (read from the label: the catalogue
-        # stays sympy-free; tests/test_families.py checks it against the parsed space)
-        last_literal = f.isotropy.split(";")[0].split(",")[-1].strip() == "1"
-        iso = f"{f.isotropy};1" if last_literal else None
+        iso = _split_isotropy(f.isotropy)
         out.append(OverparamFamily(
             f"{f.name}+split", f.name, 1, "split", "last", iso,
             f"k = d + 1: the last row of {f.name} split into lambda w and (1 - lambda) w, "

@@ -459,9 +459,10 @@ class Quad:
 
     __slots__ = ("a", "b", "qv")
 
-    def __init__(self, a: Any, b: Any = 0, qv: int | None = None):
-        self.a = a if isinstance(a, PiField) else PiField.coerce(a)
-        self.b = b if isinstance(b, PiField) else PiField.coerce(b)
+    def __init__(self, a: Any, b: Any = 0, qv: Any = None):
+        # a, b in the base field: Q(pi), or Q(pi)(sqrt q0) for a tower
+        self.a = a if isinstance(a, (PiField, Quad)) else PiField.coerce(a)
+        self.b = b if isinstance(b, (PiField, Quad)) else PiField.coerce(b)
         if qv is None and not self.b.is_zero():
             raise ValueError("Quad with a nonzero sqrt part needs its field (qv)")
         self.qv = qv
@@ -485,20 +486,35 @@ class Quad:
     def _simple(self):
         return self.a if self.b.is_zero() else self
 
-    def _q(self, o: Quad):
-        """The common extension of two elements (FieldExtensionError if they differ)."""
-        if self.qv is None or o.b.is_zero():
-            return o.qv if self.qv is None else self.qv
-        if o.qv is None or self.b.is_zero():
-            return self.qv if o.qv is None else o.qv
-        if not _same_radicand(self.qv, o.qv):
-            raise FieldExtensionError(f"sqrt({_q_sympy(self.qv)}) and sqrt({_q_sympy(o.qv)}) "
-                                      "in one expression: a tower of extensions is needed")
-        return self.qv
+    def _top(self):
+        """The radicand of the extension this element needs (None: it lies in its base)."""
+        return None if self.b.is_zero() else self.qv
+
+    @staticmethod
+    def _common(x: Quad, y: Quad) -> tuple[Quad, Quad, Any]:
+        """``x``, ``y`` written over one extension, and its radicand. Equal radicands, or
+        one element in the base field of the other; or a tower: an integer radicand
+        ``q0`` (the family's field, e.g. sqrt 2) below a radicand in Q(pi) (an eigenvalue's
+        quadratic, e.g. sqrt(pi^2 - 4 pi + 5)): the element over ``sqrt q0`` becomes the
+        base part of the top one. Two integer radicands (a biquadratic field) raise."""
+        rx, ry = x._top(), y._top()
+        if rx is None and ry is None:
+            q = x.qv if x.qv is not None else y.qv
+            return x, y, q
+        if rx is None:
+            return Quad(x.a, 0, ry), y, ry
+        if ry is None or _same_radicand(rx, ry):
+            return x, (Quad(y.a, 0, rx) if ry is None else y), rx
+        if not isinstance(ry, int) and isinstance(rx, int):
+            return Quad(x, 0, ry), y, ry
+        if not isinstance(rx, int) and isinstance(ry, int):
+            return x, Quad(y, 0, rx), rx
+        raise FieldExtensionError(f"sqrt({_q_sympy(rx)}) and sqrt({_q_sympy(ry)}) in one "
+                                  "expression: this tower of extensions is not supported")
 
     def __add__(self, o):
-        o = Quad.coerce(o)
-        return Quad(self.a + o.a, self.b + o.b, self._q(o))._simple()
+        x, y, q = Quad._common(self, Quad.coerce(o))
+        return Quad(x.a + y.a, x.b + y.b, q)._simple()
 
     __radd__ = __add__
 
@@ -512,12 +528,11 @@ class Quad:
         return Quad.coerce(o) - self
 
     def __mul__(self, o):
-        o = Quad.coerce(o)
-        q = self._q(o)
-        a = self.a * o.a
-        if not self.b.is_zero() and not o.b.is_zero():
-            a = a + self.b * o.b * q
-        b = self.a * o.b + self.b * o.a
+        x, y, q = Quad._common(self, Quad.coerce(o))
+        a = x.a * y.a
+        if not x.b.is_zero() and not y.b.is_zero():
+            a = a + x.b * y.b * q
+        b = x.a * y.b + x.b * y.a
         return Quad(a, b, q)._simple()
 
     __rmul__ = __mul__
@@ -547,7 +562,7 @@ class Quad:
             o = Quad.coerce(o)
         except TypeError:
             return NotImplemented
-        return (self.a - o.a).is_zero() and (self.b - o.b).is_zero()
+        return (self - o).is_zero()
 
     __hash__ = None
 
@@ -561,7 +576,7 @@ class Quad:
 
     def to_arb(self, prec: int = 128) -> arb:
         with ctx.workprec(prec):
-            q = self.qv.to_arb(prec) if isinstance(self.qv, PiField) else arb(self.qv)
+            q = arb(self.qv) if isinstance(self.qv, int) else self.qv.to_arb(prec)
             return self.a.to_arb(prec) + self.b.to_arb(prec) * q.sqrt()
 
     def sign(self) -> int:
@@ -601,13 +616,13 @@ class Quad:
 
 def _q_sympy(q: Any) -> sp.Expr:
     """The radicand of a :class:`Quad` as a sympy expression."""
-    return q.to_sympy() if isinstance(q, PiField) else sp.Integer(q)
+    return sp.Integer(q) if isinstance(q, int) else q.to_sympy()
 
 
 def _same_radicand(p: Any, q: Any) -> bool:
-    if isinstance(p, PiField) or isinstance(q, PiField):
-        return (PiField.coerce(p) - PiField.coerce(q)).is_zero()
-    return p == q
+    if isinstance(p, int) and isinstance(q, int):
+        return p == q
+    return (Quad.coerce(p) - Quad.coerce(q)).is_zero()
 
 
 def coerce_coefficient(x: Any, ext: int | None = None):
