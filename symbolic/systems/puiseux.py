@@ -243,6 +243,14 @@ class Series:
             return Series._make(v, [], prec)
         if _all_pifield(self.c) and _all_pifield(o.c):
             return Series._make(v, _mul_pifield(self.c, o.c, n), prec)
+        q = _int_quad_field(self.c, o.c)
+        if q is not None:  # Q(pi)(sqrt q): (A + B sqrt q)(C + D sqrt q), four fast products
+            A, B = _quad_parts(self.c)
+            C, D = _quad_parts(o.c)
+            ac, bd = _mul_pifield(A, C, n), _mul_pifield(B, D, n)
+            ad, bc = _mul_pifield(A, D, n), _mul_pifield(B, C, n)
+            return Series._make(v, [Quad(x + y * q, z + w, q)._simple()
+                                    for x, y, z, w in zip(ac, bd, ad, bc, strict=True)], prec)
         out: list = [None] * n
         oc = o.c
         lo = len(oc)
@@ -404,6 +412,29 @@ def _all_pifield(cs: list) -> bool:
         if type(x) is not PiField:
             return False
     return True
+
+
+def _int_quad_field(xs: list, ys: list) -> int | None:
+    """The integer radicand ``q`` when every coefficient lies in Q(pi)(sqrt q) with
+    components in Q(pi) (and some is a :class:`Quad`), else None."""
+    q = None
+    for x in (*xs, *ys):
+        if type(x) is PiField:
+            continue
+        if type(x) is not Quad or type(x.qv) is not int or type(x.a) is not PiField \
+                or type(x.b) is not PiField:
+            return None
+        if q is None:
+            q = x.qv
+        elif x.qv != q:
+            return None
+    return q
+
+
+def _quad_parts(cs: list) -> tuple[list, list]:
+    """The Q(pi) parts ``(a, b)`` of coefficients ``a + b sqrt q``."""
+    return ([x if type(x) is PiField else x.a for x in cs],
+            [ZERO if type(x) is PiField else x.b for x in cs])
 
 
 def _mul_pifield(ac: list, bc: list, n: int) -> list:
