@@ -201,6 +201,15 @@ def test_report_pdf_compiles_without_overfull_lines(tmp_path):
                        transitions=False, log=lambda s: None)
     fake = _fake_report(tmp_path)
     rep["sections"] += fake["sections"]
+    # a section whose figures are written by another module (the arcs): the report
+    # includes them from its own folder (they once pointed one folder too high and
+    # pdflatex stopped with "file not found")
+    from symbolic.arcs.report import report_section as arcs_section
+    from symbolic.report.sections import section_json
+
+    rep["sections"].append(section_json(arcs_section(True, tmp_path), "symbolic.arcs.report"))
+    for f in rep["sections"][-1]["figures"]:
+        assert (tmp_path / f["pdf"]).exists() and f["pdf"].startswith("figures/"), f
     files = write_report(rep, tmp_path, pdf=True)
     assert (tmp_path / "report.pdf").exists() and (tmp_path / "report.pdf") in files
     assert rep["latex"]["overfull_hbox"] == 0, rep["latex"]

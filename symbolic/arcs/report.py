@@ -222,7 +222,10 @@ def arcs_section(ds=(10,), *, steps: int = 8, eps_ds=(400, 1600), exact: bool = 
         from symbolic.arcs.plot import plot_arcs
 
         for r in rows:
-            fig = plot_arcs(r["result"], Path(out_dir) / f"arcs_{r['family']}_d{r['d']}.png")
+            # under out/figures like every report figure (paths relative to out: the
+            # LaTeX report includes them from its own folder)
+            name = f"arcs_{r['family']}_d{r['d']}".replace(",", "_")
+            fig = plot_arcs(r["result"], Path(out_dir) / "figures" / f"{name}.png")
             sec.figures.append(fig)
     sec.seconds = time.time() - t0
     return sec
