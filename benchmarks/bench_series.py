@@ -42,7 +42,7 @@ from symbolic.asymptotics.series import (
     get_family,
     numeric_profile,
 )
-from symbolic.catalogue.families import FAMILIES
+from symbolic.catalogue.families import FAMILIES, OVERPARAM_FAMILIES
 
 
 def _timed(f):
@@ -102,6 +102,9 @@ def main() -> None:
     ap.add_argument("--old-timeout", type=float, default=900.0)
     ap.add_argument("--old-orders", default="6,10",
                     help="orders run with --old-src (it is slow)")
+    ap.add_argument("--towers", action="store_true",
+                    help="also time the eigenvalue series of the split families over a tower "
+                    "of fields (d-2,2 and d-3,3 parents: minutes each)")
     ap.add_argument("--keep-cache", action="store_true",
                     help="use the user's disk cache (default: a fresh temporary one, so the "
                     "numeric profiles are cold)")
@@ -167,6 +170,24 @@ def main() -> None:
             slopes = ", ".join(f"{k}" if f is None else f"{f:.2f}" for f, k in sl.values())
             print(f"  {name:<16} {_fmt(cp, wp)} | {_fmt(c, w)}   {field:<16} fitted "
                   f"slopes (expected 7): {slopes or 'exact point'}", flush=True)
+        print("\n== k = d + 1 split families (the parent's series mapped exactly, child "
+              "gradient checked): order 6 parameters and loss | order 4 with eigenvalues")
+        for name, fam in OVERPARAM_FAMILIES.items():
+            if fam.mechanism != "split":
+                continue
+            spec = get_family(name)
+            c, w, fs = _timed(lambda spec=spec: family_series(spec, 6, cache=False,
+                                                               progress=False))
+            fs.loss_series()
+            field = "Q(pi)" if fs.field_q is None else f"Q(pi)(sqrt {fs.field_q})"
+            if fs.field_q is None or args.towers:
+                ce, we, (_, ev) = _timed(lambda spec=spec: family_eigenvalues(
+                    spec, 4, cache=False, progress=False))
+                eig = f"{_fmt(ce, we)} ({len(ev)} eigenvalue series)"
+            else:
+                eig = "(a tower of fields: skipped, --towers)"
+            print(f"  {name:<22} {spec.isotropy:<10} {_fmt(c, w)} | {eig}   {field}",
+                  flush=True)
 
 
 if __name__ == "__main__":
