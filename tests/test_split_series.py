@@ -191,3 +191,20 @@ def test_tower_split_family_eigenvalues_give_index_d_minus_1():
         approx = evaluate_truncated(s_, e_val, n, 50)
         best = min(abs(approx - v) for v in nums)
         assert best <= 1e3 * e_val ** n + mpmath.mpf(10) ** -30 * (1 + abs(approx)), e["irrep"]
+
+
+def test_report_claim_compares_the_series_index_with_the_certificates():
+    """The report's claim reads the split's index off the exact eigenvalue series (d - 1)
+    and compares it with the certified index of the table: pass when they agree, fail
+    when a certificate says otherwise (here a fabricated index 6 at d = 8)."""
+    from types import SimpleNamespace
+
+    from symbolic.core.claims import Section
+    from symbolic.overparam.report import _series_claim
+
+    for idx, verdict in ((7, "pass"), (6, "fail")):
+        sec = Section("t", "t", "t")
+        _series_claim(sec, [("spurious-d-1,1", 8, 1, None, [SimpleNamespace(index=idx)])])
+        assert sec.claims[0].verdict == verdict
+        assert "index d - 1" in sec.claims[0].value
+    assert [r[:2] for r in sec.tables[0].rows] == [["triv", "1"], ["std[1]", "d - 2"]]
