@@ -46,3 +46,24 @@ def test_only_the_chosen_command_is_imported():
                           "if m.startswith('symbolic.cli.cmd')))"],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['symbolic.cli.cmd_families']"
+
+
+def test_k_greater_than_d_names_get_a_clear_answer_everywhere(capsys):
+    """Every name of `relusym families --json` is understood by every --family command:
+    the k = d + 1 names are taken by overparam (and series, for split families) and the
+    k = d commands say what the name is instead of 'unknown family'."""
+    import json
+
+    from symbolic.cli.main import main
+
+    assert main(["families", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    names = [f["name"] for f in doc["overparam_families"]]
+    assert names
+    for name in names:
+        for argv in (["track", "--family", name, "--to", "20", "--quiet"],
+                     ["spectrum", "--family", name, "--d", "8"],
+                     ["transition", "--family", name]):
+            assert main(argv) == 2
+            err = capsys.readouterr().err
+            assert "is a k = d + 1 family" in err and "unknown family" not in err, (argv, err)

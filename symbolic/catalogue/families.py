@@ -198,6 +198,13 @@ def resolve_name(name: str) -> tuple[str, bool]:
         return key, False
     if key in ALIASES:
         return ALIASES[key], True
+    over = OVERPARAM_FAMILIES.get(key) if "OVERPARAM_FAMILIES" in globals() else None
+    if over is not None:
+        raise RelusymError(
+            f"{key!r} is a k = d + {over.m} family ({over.mechanism} of {over.parent}): "
+            "`relusym overparam --family` takes it"
+            + (" and `relusym series`" if over.mechanism == "split" else "")
+            + f"; this command follows the k = d families (e.g. --family {over.parent})")
     raise RelusymError(f"unknown family {name!r}; known families: {', '.join(FAMILIES)}")
 
 
