@@ -27,6 +27,15 @@ def test_split_map_is_the_split_of_the_matrix():
         assert (child.matrix(c, d) == expected).all()
 
 
+def test_split_map_refuses_a_space_that_does_not_hold_the_split():
+    """The split of one row of the size-2 block breaks that block: it is not in
+    Fix(d-2,2;1) (the two rows of block 2 differ), only in Fix(d-2,1,1;1)."""
+    with pytest.raises(RelusymError, match="not in Fix"):
+        split_map(parse_isotropy("d-2,2"), parse_isotropy("d-2,2;1"), "last", Fraction(1, 2))
+    M = split_map(parse_isotropy("d-2,2"), parse_isotropy("d-2,1,1;1"), "last", Fraction(1, 2))
+    assert len(M) == parse_isotropy("d-2,1,1;1").dim
+
+
 @pytest.fixture(scope="module")
 def split6():
     return family_series(NAME, 6, progress=False)

@@ -26,6 +26,7 @@ from symbolic.symmetry.groups import FixedSpace, parse_isotropy
 
 __all__ = ["split_map", "map_split"]
 
+
 def split_map(parent: FixedSpace, child: FixedSpace, row: str, lam: Fraction) -> list[list]:
     """The rational matrix ``M`` (child.dim x parent.dim) with ``theta_child = M
     theta_parent`` for the split of the parent's ``row`` (``"last"`` or ``"first"``) into
