@@ -157,6 +157,8 @@ def test_cli_split_series_and_its_eigenvalue_limit(capsys):
     doc = json.loads(capsys.readouterr().out)
     coeffs = [c for e in doc["eigenvalues"] for c in e["coefficients"]]
     assert any("sqrt(pi**2 + 32)" in c for c in coeffs)
+    assert doc["eigenvalue_field_extensions"] == ["sqrt(pi**2 + 32)"]
+    assert doc["split_of"] == {"parent": "spurious-d-1,1", "row": "last", "lambda": "1/2"}
     assert main(["series", "--family", "spurious-d-1,1+zero", "--order", "3", "--quiet"]) == 2
     assert "zero row" in capsys.readouterr().err
 

@@ -102,6 +102,7 @@ from symbolic.symmetry.groups import FixedSpace, parse_isotropy
 from symbolic.systems.puiseux import (
     FieldExtensionError,
     PiField,
+    Quad,
     Series,
     SeriesPrecisionError,
     evaluate_reduced,
@@ -582,7 +583,15 @@ def series_json(fs: FamilySeries, eigen: list[dict] | None = None) -> dict:
                                    "expected": k}
                               for nm, (f, k) in fs.validation.get("slopes", {}).items()},
     }
+    if fs.family.split is not None:
+        out["split_of"] = {"parent": fs.family.split[0], "row": fs.family.split[1],
+                           "lambda": fs.family.split[2]}
     if eigen is not None:
+        ext = sorted({str(c.qv if isinstance(c.qv, int) else c.qv.to_sympy())
+                      for e in eigen for c in e["series"].c
+                      if isinstance(c, Quad) and c.qv != fs.field_q and c.qv is not None})
+        # leading eigenvalue coefficients may need sqrt of a polynomial in pi (k = d + 1)
+        out["eigenvalue_field_extensions"] = [f"sqrt({r})" for r in ext]
         out["eigenvalues"] = [
             {"irrep": e["irrep"], "multiplicity": e["multiplicity"],
              "lowest_power": min(0, e["series"].v),
