@@ -282,7 +282,10 @@ def test_report_section_quick(tmp_path):
     sec = report_section(quick=True, out_dir=tmp_path)
     assert [c.verdict for c in sec.claims] == ["pass"] * 6
     assert len(sec.figures) == 3
-    assert all((tmp_path.parent / f.png).exists() for f in sec.figures)
+    # paths relative to the report folder, under figures/ (the LaTeX report includes them
+    # from there; they used to point one folder above it)
+    assert all(f.png.startswith("figures/") and (tmp_path / f.png).exists()
+               and (tmp_path / f.pdf).exists() for f in sec.figures)
     assert sec.seconds < 600
 
 
