@@ -135,3 +135,16 @@ def test_reduced_gradient_and_hessian_with_weights_match_finite_differences():
                 for q in range(s.dim):
                     fdh = (gu[q] - gd[q]) / (2 * h)
                     assert abs(fdh - H[p][q]) < 1e-18 * (1 + abs(H[p][q])), (d, p, q)
+
+
+def test_completeness_bounds_refuse_weights():
+    """The bounded region of every critical point (DESIGN.md section 8) is derived for
+    alpha = 1: with other weights the box and the branch-and-prune certificate refuse
+    instead of certifying with a wrong region."""
+    from symbolic.critical.complete import CompletenessError, bounding_box, certify_complete
+
+    with pytest.raises(CompletenessError, match="second-layer weights"):
+        bounding_box("d-1,1@1,2", 6)
+    with pytest.raises(CompletenessError, match="second-layer weights"):
+        certify_complete("d-1,1@1,2", 6)
+    assert len(bounding_box("d-1,1", 6)) == 5

@@ -46,6 +46,7 @@ def test_tower_elements_survive_the_json_store():
 @pytest.mark.parametrize("poly, q0", [
     (8 * T**2 * sp.Symbol("mu")**2 - 6 * T**2 * sp.Symbol("mu") + T**2 - 4, None),
     (sp.Symbol("mu")**2 - (1 + sp.sqrt(2)) * sp.Symbol("mu") + T / 4 - 1, 2),
+    (3 * sp.Symbol("mu")**2 - 2 * T * sp.Symbol("mu") - 2 * T**2 / 3, None),  # (1 +- sqrt 3) T/3
 ])
 def test_quadratic_roots_solve_their_polynomial_exactly(poly, q0):
     mu = sp.Symbol("mu")

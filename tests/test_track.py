@@ -150,5 +150,7 @@ def test_track_keeps_off_the_mirror_branch_up_to_1e22(first_step):
 
 
 def test_track_through_must_lie_between_the_ends():
-    with pytest.raises(Exception, match="through"):
+    from symbolic.core.errors import RelusymError
+
+    with pytest.raises(RelusymError, match="through"):
         track("d-1,1", [1, 0, -1, 0, 0], 10, 100, through=[1000], progress=False)

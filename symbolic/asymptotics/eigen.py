@@ -96,7 +96,7 @@ def _factor_edge(coeffs: dict) -> list[tuple[PiField, int]]:
     mu = sp.Symbol("mu")
     expr = sum((c.to_sympy().subs(sp.pi, T) * mu**i for i, c in coeffs.items()), sp.S.Zero)
     quads = [c for c in coeffs.values() if isinstance(c, Quad) and c.qv]
-    if any(isinstance(c.qv, PiField) for c in quads):
+    if any(not isinstance(c.qv, int) for c in quads):
         raise FieldExtensionError("an edge polynomial over Q(pi)(sqrt(r(pi))): a tower of "
                                   "extensions is needed")
     qs = {c.qv for c in quads}
@@ -137,7 +137,8 @@ def _quadratic_roots(fp: Any, T: sp.Symbol, q0: int | None = None) -> list:
     ``disc = a1^2 - 4 a2 a0 = s^2 r`` and ``r`` the product of the factors of odd
     multiplicity of ``disc`` (factored over Q, or over Q(sqrt q0)) -- a polynomial in pi of
     positive degree, so ``sqrt(r)`` is not in the base field and the representation
-    ``a + b sqrt(r)`` is unique. Real roots only (eigenvalues of a symmetric pencil)."""
+    ``a + b sqrt(r)`` is unique; over Q(pi) ``r`` may also be a square-free integer.
+    Real roots only (eigenvalues of a symmetric pencil)."""
     a2, a1, a0 = fp.all_coeffs()
     disc = sp.cancel(sp.together(a1**2 - 4 * a2 * a0))
     num, den = sp.fraction(disc)
@@ -147,10 +148,11 @@ def _quadratic_roots(fp: Any, T: sp.Symbol, q0: int | None = None) -> list:
     for f, e in facs:
         r_expr *= f ** (e % 2)
         s_expr *= f ** (e // 2)
-    if not r_expr.has(T):
-        raise FieldExtensionError(f"edge polynomial {fp.as_expr()} (T = pi): roots need the "
-                                  f"square root of the constant {c}: not supported")
     c = sp.nsimplify(c)
+    if not r_expr.has(T) and not (q0 is None and c.is_Rational):
+        raise FieldExtensionError(f"edge polynomial {fp.as_expr()} (T = pi): roots need the "
+                                  f"square root of the constant {c} over Q(pi)(sqrt {q0}): "
+                                  "a biquadratic field, not supported")
     if c.is_Rational:  # c = n / m^2: the square part of the rational constant comes out
         n, m = abs(int(c.p)) * int(c.q), int(c.q)
         k, sq = 2, 1
@@ -170,7 +172,10 @@ def _quadratic_roots(fp: Any, T: sp.Symbol, q0: int | None = None) -> list:
         return PiField.from_sympy(e) if q0 is None else coerce_coefficient(sp.expand(e), q0)
 
     a, b = coef(-a1 / (2 * a2)), coef(s_expr / (2 * a2))
-    qv = coef(r_expr)
+    # a constant radicand is the square-free integer left after the squares came out
+    qv = int(r_expr) if not r_expr.has(T) else coef(r_expr)
+    if qv == 1:  # a rational square (not reached for an irreducible factor)
+        return [a + b, a - b]
     return [Quad(a, b, qv), Quad(a, -b, qv)]
 
 

@@ -109,14 +109,11 @@ def track_to(R: ReducedSystem, start: list, d0: Any, targets: list, *, dps: int 
 
 
 def _extrapolate(eps_vals: list, ys: list):
-    """Neville extrapolation of ``y(eps)`` to ``eps = 0`` (polynomial through the points)."""
-    n = len(ys)
-    p = list(ys)
-    for k in range(1, n):
-        for i in range(n - k):
-            p[i] = ((eps_vals[i] * p[i + 1] - eps_vals[i + k] * p[i])
-                    / (eps_vals[i] - eps_vals[i + k]))
-    return p[0]
+    """Extrapolation of ``y(eps)`` to ``eps = 0``: the polynomial through the points
+    (Neville, the continuation's predictor :func:`symbolic.numerics.track._neville`)."""
+    from symbolic.numerics.track import _neville
+
+    return _neville(eps_vals, ys, 0)
 
 
 def _recognise(x, dps: int) -> PiField:

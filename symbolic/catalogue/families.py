@@ -198,7 +198,7 @@ def resolve_name(name: str) -> tuple[str, bool]:
         return key, False
     if key in ALIASES:
         return ALIASES[key], True
-    over = OVERPARAM_FAMILIES.get(key) if "OVERPARAM_FAMILIES" in globals() else None
+    over = globals().get("OVERPARAM_FAMILIES", {}).get(key)  # defined below, at import
     if over is not None:
         raise RelusymError(
             f"{key!r} is a k = d + {over.m} family ({over.mechanism} of {over.parent}): "

@@ -142,13 +142,23 @@ def _dyadic_up(x: float | Fraction, bits: int = 24) -> Fraction:
     return Fraction(math.ceil(q * 2**bits), 2**bits)
 
 
+def _unit_weights(space: FixedSpace) -> FixedSpace:
+    """The bounds of this module (``|W|_F^2 <= 2C - 4L``, DESIGN.md section 8) are derived
+    for second-layer weights 1: refuse other weights rather than certify with a wrong box."""
+    if space.has_alpha:
+        raise CompletenessError(
+            f"Fix({space.label}): the bounded region holding every critical point is derived "
+            "for second-layer weights 1; with other weights it does not hold")
+    return space
+
+
 def bounding_box(space: FixedSpace | str, d: Any) -> Box:
     """The box ``|theta_p| <= min(sqrt(2C / n_p), d / sqrt(c_p))`` holding every
     critical point of ``Fix(H)`` (``c_p``: the largest count of ``theta_p`` in one row),
     with dyadic endpoints rounded outward."""
     import flint
 
-    space = parse_isotropy(space)
+    space = _unit_weights(parse_isotropy(space))
     dd = parse_d(d)
     space.check_d(dd)
     n = orbit_sizes(space, dd)
@@ -511,7 +521,7 @@ def certify_complete(
     matched to the known point inside it. ``min_width`` and ``newton_width`` are in
     the orthonormal coordinates ``y_p = sqrt(n_p) theta_p``.
     """
-    space = parse_isotropy(space)
+    space = _unit_weights(parse_isotropy(space))
     dd = parse_d(d)
     space.check_d(dd)
     if not isinstance(max_boxes, int) or max_boxes < 1:

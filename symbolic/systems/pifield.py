@@ -446,15 +446,17 @@ def _horner(p: fmpq_poly, x: arb) -> arb:
 
 
 class Quad:
-    """An element ``a + b sqrt(q)`` of ``Q(pi)(sqrt(q))`` (``a, b`` in Q(pi)).
+    """An element ``a + b sqrt(q)`` of a quadratic extension of its base field.
 
-    ``qv`` is carried by every element (no global setting): a square-free integer (an
-    expansion that needs it, e.g. ``sqrt(2)`` in the ``d-2,2`` family, passes it
-    explicitly as ``ext``), or an element of Q(pi) that is not a square there (the
-    leading coefficients of eigenvalues that are roots of an irreducible quadratic over
-    Q(pi), e.g. ``sqrt(pi^2 + 32)`` at k = d + 1). Mixed arithmetic with
-    :class:`PiField` returns ``Quad``; two elements of different extensions do not mix
-    (:class:`FieldExtensionError`: a tower is not supported).
+    ``qv`` is carried by every element (no global setting): a square-free integer (base
+    Q(pi); an expansion that needs it, e.g. ``sqrt(2)`` in the ``d-2,2`` family, passes it
+    explicitly as ``ext``), or a non-square element of the base (the leading coefficients
+    of eigenvalues that are roots of an irreducible quadratic, e.g. ``sqrt(pi^2 + 32)`` at
+    k = d + 1). The base is Q(pi) (``a, b`` :class:`PiField`) or, for a tower
+    ``Q(pi)(sqrt q0)(sqrt r)``, ``Q(pi)(sqrt q0)`` (``a, b`` Quad over ``q0``, the integer
+    radicand below; see :meth:`_common`). Mixed arithmetic with :class:`PiField` returns
+    ``Quad``; two integer radicands (a biquadratic field) do not mix
+    (:class:`FieldExtensionError`).
     """
 
     __slots__ = ("a", "b", "qv")

@@ -756,7 +756,8 @@ def solve_series(A: list, b: list, prec: float | None = None) -> list[Series]:
             fin = [x.prec - x.v for x in M[col] if x.prec != INF and x.c]
             if not fin and prec is None:
                 raise SeriesPrecisionError("exact series system needs a precision")
-            need = (max(fin) if fin else prec - p.v) - p.v
+            rel = max(fin) if fin else prec - p.v  # relative order wanted of the quotients
+            need = rel - p.v  # absolute order of 1/p (valuation -p.v)
         inv = p.inverse(need)
         M[col] = [x * inv for x in M[col]]
         for r in range(n):
